@@ -1,0 +1,517 @@
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { AppError, ErrorCode } from '../core/errors.js';
+import type { Extent } from '../core/schema/layer-json.js';
+import type { LayerDef, ViewName } from '../core/schema/schema-types.js';
+import {
+  layerById,
+  layersInView,
+  operationsInView,
+  SERVICE_OF_VIEW,
+  viewOfService,
+} from '../core/schema/views.js';
+import { policyFor, viewAllows, type RoutePolicy } from './access-policy.js';
+import { notFound, notPermitted, toArcgisError, tokenRequired } from './arcgis-error.js';
+import {
+  ANONYMOUS,
+  callerOfToken,
+  DEFAULT_TOKEN_POLICY,
+  signIn,
+  type Caller,
+  type TokenPolicy,
+} from './auth/accounts.js';
+import type { Database } from './db/open-database.js';
+import { applyEdits, type LayerEdits } from './edits/apply-edits.js';
+import {
+  findAddressCandidates,
+  geocodeServiceInfo,
+  reverseGeocode,
+  suggest,
+} from './geocode/geocode-service.js';
+import { describeLayer, describeService, SERVER_VERSION } from './handlers/service-info.js';
+import { queryRelatedRecords } from './query/query-related.js';
+import { runQuery } from './query/run-query.js';
+import { compileWhere } from './query/where-compiler.js';
+import {
+  boolParam,
+  idListParam,
+  intParam,
+  jsonParam,
+  mergeParams,
+  stringListParam,
+  stringParam,
+  type Params,
+} from './request-params.js';
+import { fieldsInView } from '../core/schema/views.js';
+import { tableName } from './db/registry-tables.js';
+
+/** Independence, Missouri: the demo city. */
+export const DEFAULT_CITY_EXTENT: Extent = { xmin: -94.48, ymin: 39.03, xmax: -94.33, ymax: 39.13 };
+
+export interface ServerOptions {
+  readonly db: Database;
+  /** Folder of built demo pages served at `/`; none serves only the API. */
+  readonly staticDir?: string;
+  readonly cityExtent?: Extent;
+  /** Origins (scheme://host:port) allowed to call across origins; none by default. */
+  readonly corsOrigins?: readonly string[];
+  readonly tokenPolicy?: TokenPolicy;
+  /** Structured request log (no query strings, no bodies, no tokens); off in tests. */
+  readonly log?: boolean;
+  /** Largest request body in bytes. */
+  readonly bodyLimit?: number;
+  /** Runs after edits commit, e.g. the change-request processor. */
+  readonly afterEdits?: (
+    db: Database,
+    added: readonly { layer: LayerDef; objectId: number }[],
+  ) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+    params_: Params;
+  }
+  interface FastifyContextConfig {
+    policy?: RoutePolicy;
+  }
+}
+
+function tokenOf(request: FastifyRequest, params: Params): string | undefined {
+  const header = request.headers['x-esri-authorization'] ?? request.headers.authorization;
+  const value = Array.isArray(header) ? header[0] : header;
+  const bearer = value && /^Bearer\s+(\S+)$/i.exec(value)?.[1];
+  return bearer ?? stringParam(params, 'token');
+}
+
+function send(
+  reply: FastifyReply,
+  params: Params,
+  body: unknown,
+  format: 'json' | 'geojson' = 'json',
+): FastifyReply {
+  const pretty = params.f?.toLowerCase() === 'pjson';
+  reply.header(
+    'content-type',
+    format === 'geojson'
+      ? 'application/geo+json; charset=utf-8'
+      : 'application/json; charset=utf-8',
+  );
+  return reply.send(JSON.stringify(body, null, pretty ? 2 : undefined));
+}
+
+export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { db } = options;
+  const settings = { cityExtent: options.cityExtent ?? DEFAULT_CITY_EXTENT };
+  const tokenPolicy = options.tokenPolicy ?? DEFAULT_TOKEN_POLICY;
+  const app = Fastify({
+    logger: options.log
+      ? {
+          level: 'info',
+          redact: ['req.headers.authorization', 'req.headers["x-esri-authorization"]'],
+        }
+      : false,
+    // Fastify's own request lines carry the URL, and with it tokens and addresses.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+    trustProxy: false,
+  });
+  const log = (error: unknown) =>
+    app.log.error(
+      { err: error instanceof Error ? { name: error.name, message: error.message } : 'error' },
+      'unexpected error',
+    );
+
+  // Every route must be declared in the access policy table, or the server refuses to start.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      const policy =
+        policyFor(method === 'HEAD' ? 'GET' : method, route.url) ?? policyFor(method, route.url);
+      if (!policy) throw new Error(`Route ${method} ${route.url} has no access policy`);
+      route.config = { ...(route.config as object), policy };
+    }
+  });
+
+  await app.register(formbody, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  await app.register(cors, {
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && (options.corsOrigins ?? []).includes(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Content-Type', 'X-Esri-Authorization', 'Authorization'],
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    // Registry data must never sit in a shared or browser cache; pages are revalidated.
+    reply.header('cache-control', request.url.startsWith('/arcgis') ? 'no-store' : 'no-cache');
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const params = mergeParams(request.query, request.body);
+    request.params_ = params;
+    request.caller = ANONYMOUS;
+    const policy = request.routeOptions.config.policy;
+    const isTokenRoute = request.routeOptions.url?.endsWith('/generateToken') ?? false;
+    const token = isTokenRoute ? undefined : tokenOf(request, params);
+    if (token) request.caller = callerOfToken(db, token, tokenPolicy);
+    if (policy?.access.kind === 'signed-in') {
+      if (request.caller.kind === 'anonymous') throw tokenRequired();
+      if (!policy.access.roles.includes(request.caller.role)) throw notPermitted(policy.purpose);
+    }
+  });
+
+  if (options.log) {
+    app.addHook('onResponse', async (request, reply) => {
+      // Route pattern only: query strings can carry tokens and addresses.
+      app.log.info(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+    });
+  }
+
+  app.setErrorHandler((error, request, reply) => {
+    let failure: unknown = error;
+    const status = (error as { statusCode?: number }).statusCode;
+    if (!(error instanceof AppError) && status === 413)
+      failure = new AppError(ErrorCode.TooLarge, 'The request is too large.');
+    else if (
+      !(error instanceof AppError) &&
+      status !== undefined &&
+      status >= 400 &&
+      status < 500
+    ) {
+      failure = new AppError(ErrorCode.InvalidInput, 'The request could not be read.');
+    }
+    const params = request.params_ ?? {};
+    return send(reply.code(200), params, toArcgisError(failure, log));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      reply.code(request.url.startsWith('/arcgis') ? 200 : 404),
+      {},
+      toArcgisError(notFound(request.url.split('?')[0] ?? ''), log),
+    ),
+  );
+
+  /** Resolves `:service` to a view the caller may use, answering 499/403/404 as ArcGIS does. */
+  const viewFor = (request: FastifyRequest): ViewName => {
+    const service = (request.params as { service?: string }).service ?? '';
+    const view = viewOfService(service);
+    if (!view) throw notFound(service);
+    if (!viewAllows(view, request.caller)) {
+      if (request.caller.kind === 'anonymous') throw tokenRequired();
+      throw notPermitted(`Service ${service}`);
+    }
+    return view;
+  };
+  const layerFor = (request: FastifyRequest, view: ViewName): LayerDef => {
+    const raw = (request.params as { layer?: string }).layer ?? '';
+    const layer = /^\d+$/.test(raw) ? layerById(Number(raw)) : undefined;
+    if (!layer || operationsInView(layer, view).length === 0) {
+      throw new AppError(ErrorCode.NotFound, `Layer ${raw} does not exist in this service.`);
+    }
+    return layer;
+  };
+  const requireQuery = (layer: LayerDef, view: ViewName) => {
+    if (!operationsInView(layer, view).includes('query'))
+      throw notPermitted(`query is not allowed on ${layer.name} in this service.`);
+  };
+  const route = (
+    url: string,
+    handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
+  ) => {
+    const policy = methodsOf(url);
+    app.route({
+      method: [...policy],
+      url,
+      handler: async (request, reply) => handler(request, reply),
+    });
+  };
+
+  const rootUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+  route('/arcgis/rest/info', (request, reply) =>
+    send(reply, request.params_, {
+      currentVersion: SERVER_VERSION,
+      fullVersion: '11.3.0',
+      owningSystemUrl: `${rootUrl(request)}/arcgis`,
+      authInfo: {
+        isTokenBasedSecurity: true,
+        tokenServicesUrl: `${rootUrl(request)}/arcgis/sharing/rest/generateToken`,
+        shortLivedTokenValidity: tokenPolicy.defaultMinutes,
+      },
+    }),
+  );
+
+  const generateToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = request.params_;
+    const username = stringParam(params, 'username');
+    const password = params.password;
+    if (!username || !password) {
+      throw new AppError(ErrorCode.InvalidInput, 'Unable to generate token.', [
+        "'username' and 'password' are required.",
+      ]);
+    }
+    const issued = await signIn(
+      db,
+      { username, password, expirationMinutes: intParam(params, 'expiration', { min: 1 }) },
+      tokenPolicy,
+    );
+    return send(reply, params, { token: issued.token, expires: issued.expires, ssl: false });
+  };
+  route('/arcgis/sharing/rest/generateToken', generateToken);
+  route('/arcgis/tokens/generateToken', generateToken);
+
+  route('/arcgis/sharing/rest/community/self', (request, reply) => {
+    const caller = request.caller;
+    if (caller.kind !== 'user') throw tokenRequired();
+    return send(reply, request.params_, {
+      username: caller.username,
+      fullName: caller.username,
+      role: caller.role === 'admin' ? 'org_admin' : 'org_user',
+      privileges: [],
+      groups: [],
+    });
+  });
+
+  route('/arcgis/rest/services', (request, reply) => {
+    const views = (Object.keys(SERVICE_OF_VIEW) as ViewName[]).filter((view) =>
+      viewAllows(view, request.caller),
+    );
+    return send(reply, request.params_, {
+      currentVersion: SERVER_VERSION,
+      folders: [],
+      services: [
+        ...views.map((view) => ({ name: SERVICE_OF_VIEW[view], type: 'FeatureServer' })),
+        { name: 'Geocode', type: 'GeocodeServer' },
+      ],
+    });
+  });
+
+  const FS = '/arcgis/rest/services/:service/FeatureServer';
+  route(FS, (request, reply) =>
+    send(reply, request.params_, describeService(viewFor(request), settings)),
+  );
+  route(`${FS}/layers`, (request, reply) => {
+    const view = viewFor(request);
+    const layers = layersInView(view).map((layer) => describeLayer(db, layer, view, settings));
+    return send(reply, request.params_, {
+      layers: layers.filter((l) => l.type === 'Feature Layer'),
+      tables: layers.filter((l) => l.type === 'Table'),
+    });
+  });
+  route(`${FS}/:layer`, (request, reply) => {
+    const view = viewFor(request);
+    return send(reply, request.params_, describeLayer(db, layerFor(request, view), view, settings));
+  });
+  route(`${FS}/:layer/query`, (request, reply) => {
+    const view = viewFor(request);
+    const layer = layerFor(request, view);
+    requireQuery(layer, view);
+    const { body, format } = runQuery({ db, layer, view }, request.params_);
+    return send(reply, request.params_, body, format);
+  });
+  route(`${FS}/:layer/queryRelatedRecords`, (request, reply) => {
+    const view = viewFor(request);
+    const layer = layerFor(request, view);
+    return send(reply, request.params_, queryRelatedRecords({ db, layer, view }, request.params_));
+  });
+
+  const editOptions = (params: Params, rollbackDefault: boolean) => ({
+    rollbackOnFailure: boolParam(params, 'rollbackOnFailure', rollbackDefault),
+    useGlobalIds: boolParam(params, 'useGlobalIds', false),
+  });
+  const editContext = (request: FastifyRequest, view: ViewName) => ({
+    db,
+    view,
+    caller: request.caller,
+    afterCommit: options.afterEdits
+      ? (added: readonly { layer: LayerDef; objectId: number }[]) => options.afterEdits?.(db, added)
+      : undefined,
+  });
+  const featureList = (params: Params, name: string): unknown[] | undefined => {
+    const value = jsonParam(params, name);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value))
+      throw new AppError(ErrorCode.InvalidInput, `'${name}' must be a JSON array of features.`, [
+        name,
+      ]);
+    return value;
+  };
+  const deleteTargets = (
+    params: Params,
+    useGlobalIds: boolean,
+    name = 'deletes',
+  ): (number | string)[] | undefined =>
+    useGlobalIds ? stringListParam(params, name) : idListParam(params, name);
+  const withMoment = (params: Params, body: Record<string, unknown>) =>
+    boolParam(params, 'returnEditMoment', false) ? { ...body, editMoment: Date.now() } : body;
+
+  route(`${FS}/:layer/applyEdits`, (request, reply) => {
+    const params = request.params_;
+    const view = viewFor(request);
+    const layer = layerFor(request, view);
+    const opts = editOptions(params, true);
+    const edits: LayerEdits = {
+      layerId: layer.id,
+      adds: featureList(params, 'adds'),
+      updates: featureList(params, 'updates'),
+      deletes: deleteTargets(params, opts.useGlobalIds),
+    };
+    const [result] = applyEdits(editContext(request, view), [edits], opts);
+    return send(
+      reply,
+      params,
+      withMoment(params, {
+        addResults: result?.addResults ?? [],
+        updateResults: result?.updateResults ?? [],
+        deleteResults: result?.deleteResults ?? [],
+      }),
+    );
+  });
+  route(`${FS}/:layer/addFeatures`, (request, reply) => {
+    const params = request.params_;
+    const view = viewFor(request);
+    const layer = layerFor(request, view);
+    const [result] = applyEdits(
+      editContext(request, view),
+      [{ layerId: layer.id, adds: featureList(params, 'features') ?? [] }],
+      editOptions(params, true),
+    );
+    return send(reply, params, withMoment(params, { addResults: result?.addResults ?? [] }));
+  });
+  route(`${FS}/:layer/updateFeatures`, (request, reply) => {
+    const params = request.params_;
+    const view = viewFor(request);
+    const layer = layerFor(request, view);
+    const [result] = applyEdits(
+      editContext(request, view),
+      [{ layerId: layer.id, updates: featureList(params, 'features') ?? [] }],
+      editOptions(params, true),
+    );
+    return send(reply, params, withMoment(params, { updateResults: result?.updateResults ?? [] }));
+  });
+  route(`${FS}/:layer/deleteFeatures`, (request, reply) => {
+    const params = request.params_;
+    const view = viewFor(request);
+    const layer = layerFor(request, view);
+    let targets: (number | string)[] = idListParam(params, 'objectIds') ?? [];
+    const where = stringParam(params, 'where');
+    if (where !== undefined) {
+      requireQuery(layer, view);
+      const compiled = compileWhere(where, fieldsInView(layer, view));
+      const rows = db
+        .prepare(`SELECT "OBJECTID" AS id FROM ${tableName(layer)} WHERE ${compiled.sql}`)
+        .all(...compiled.params) as { id: number }[];
+      targets = [...new Set([...targets, ...rows.map((r) => r.id)])];
+    }
+    if (targets.length === 0 && where === undefined) {
+      throw new AppError(ErrorCode.InvalidInput, "'objectIds' or 'where' is required.", [
+        'objectIds',
+      ]);
+    }
+    const [result] = applyEdits(
+      editContext(request, view),
+      [{ layerId: layer.id, deletes: targets }],
+      { rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true), useGlobalIds: false },
+    );
+    return send(reply, params, withMoment(params, { deleteResults: result?.deleteResults ?? [] }));
+  });
+  route(`${FS}/applyEdits`, (request, reply) => {
+    const params = request.params_;
+    const view = viewFor(request);
+    const opts = editOptions(params, true);
+    const raw = jsonParam(params, 'edits');
+    if (!Array.isArray(raw))
+      throw new AppError(ErrorCode.InvalidInput, "'edits' must be a JSON array of layer edits.", [
+        'edits',
+      ]);
+    const edits: LayerEdits[] = raw.map((entry: unknown) => {
+      const e = (entry ?? {}) as Record<string, unknown>;
+      const list = (name: string): unknown[] | undefined => {
+        const value = e[name];
+        if (value === undefined || value === null || value === '') return undefined;
+        if (!Array.isArray(value))
+          throw new AppError(ErrorCode.InvalidInput, `'${name}' must be an array.`, ['edits']);
+        return value;
+      };
+      if (typeof e.id !== 'number')
+        throw new AppError(ErrorCode.InvalidInput, 'Each layer edit needs a numeric id.', [
+          'edits',
+        ]);
+      const deletes = e.deletes;
+      return {
+        layerId: e.id,
+        adds: list('adds'),
+        updates: list('updates'),
+        deletes:
+          typeof deletes === 'string'
+            ? deletes.split(',').map((d) => (opts.useGlobalIds ? d.trim() : Number(d)))
+            : (list('deletes') as (number | string)[] | undefined),
+      };
+    });
+    const results = applyEdits(editContext(request, view), edits, opts);
+    return send(reply, params, results);
+  });
+
+  const GEOCODE = '/arcgis/rest/services/Geocode/GeocodeServer';
+  route(GEOCODE, (request, reply) => send(reply, request.params_, geocodeServiceInfo()));
+  route(`${GEOCODE}/findAddressCandidates`, (request, reply) =>
+    send(reply, request.params_, findAddressCandidates(db, request.params_)),
+  );
+  route(`${GEOCODE}/suggest`, (request, reply) =>
+    send(reply, request.params_, suggest(db, request.params_)),
+  );
+  route(`${GEOCODE}/reverseGeocode`, (request, reply) =>
+    send(reply, request.params_, reverseGeocode(db, request.params_)),
+  );
+
+  if (options.staticDir) {
+    await app.register(fastifyStatic, {
+      root: options.staticDir,
+      prefix: '/',
+      wildcard: true,
+      cacheControl: false,
+    });
+  }
+  return app;
+}
+
+function methodsOf(url: string): RoutePolicy['methods'] {
+  const policy = ['GET', 'POST'].map((m) => policyFor(m, url)).find((p) => p !== undefined);
+  if (!policy) throw new Error(`Route ${url} has no access policy`);
+  return policy.methods;
+}

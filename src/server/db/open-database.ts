@@ -1,0 +1,52 @@
+import { DatabaseSync } from 'node:sqlite';
+import { ensureGeocodeSchema } from '../geocode/address-points.js';
+import { ensureRegistrySchema } from './registry-tables.js';
+
+export type Database = DatabaseSync;
+
+/**
+ * Opens (and creates) the registry database: WAL so readers never block the writer,
+ * `synchronous=FULL` so an acknowledged write survives power loss.
+ */
+export function openDatabase(file: string): Database {
+  const db = new DatabaseSync(file, { enableForeignKeyConstraints: true, timeout: 10_000 });
+  if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec('PRAGMA temp_store = MEMORY');
+  ensureRegistrySchema(db);
+  ensureGeocodeSchema(db);
+  return db;
+}
+
+/**
+ * Runs `work` inside `BEGIN IMMEDIATE`, taking the write lock up front so two writers
+ * never deadlock on a read-to-write upgrade; rolls back on any throw.
+ */
+export function inWriteTransaction<T>(db: Database, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+const statementCache = new WeakMap<Database, Map<string, ReturnType<Database['prepare']>>>();
+
+/** A prepared statement, reused per connection: SQL text is fixed, values are always bound. */
+export function prepared(db: Database, sql: string): ReturnType<Database['prepare']> {
+  let cache = statementCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}

@@ -1,0 +1,109 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { LAYERS } from '../../core/schema/registry-schema.js';
+import type { FieldDef, FieldType, LayerDef } from '../../core/schema/schema-types.js';
+
+/** Stored point coordinates (WGS84) of point layers; no schema field starts with `_`. */
+export const X_COLUMN = '_x';
+export const Y_COLUMN = '_y';
+
+const SQLITE_TYPE: Readonly<Record<FieldType, string>> = {
+  oid: 'INTEGER',
+  globalId: 'TEXT',
+  guid: 'TEXT',
+  string: 'TEXT',
+  integer: 'INTEGER',
+  smallInteger: 'INTEGER',
+  double: 'REAL',
+  date: 'INTEGER',
+};
+
+export function tableName(layer: LayerDef): string {
+  return layer.name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+export function rtreeName(layer: LayerDef): string {
+  return `${tableName(layer)}_rtree`;
+}
+
+export function quoteIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RangeError(`Bad identifier: ${name}`);
+  return `"${name}"`;
+}
+
+function columnDdl(field: FieldDef): string {
+  if (field.type === 'oid')
+    return `${quoteIdentifier(field.name)} INTEGER PRIMARY KEY AUTOINCREMENT`;
+  if (field.type === 'globalId') return `${quoteIdentifier(field.name)} TEXT NOT NULL UNIQUE`;
+  return `${quoteIdentifier(field.name)} ${SQLITE_TYPE[field.type]}`;
+}
+
+function layerDdl(layer: LayerDef): string[] {
+  const table = tableName(layer);
+  const columns = layer.fields.map(columnDdl);
+  if (layer.kind === 'point') columns.push(`${X_COLUMN} REAL`, `${Y_COLUMN} REAL`);
+  const statements = [`CREATE TABLE IF NOT EXISTS ${table} (\n  ${columns.join(',\n  ')}\n)`];
+  for (const field of layer.fields) {
+    if (
+      field.type === 'guid' ||
+      field.name === 'status' ||
+      field.name === 'registration_ref' ||
+      field.name === 'case_number'
+    ) {
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS ${table}_${field.name} ON ${table}(${quoteIdentifier(field.name)})`,
+      );
+    }
+  }
+  if (layer.kind === 'point') {
+    const rtree = rtreeName(layer);
+    statements.push(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS ${rtree} USING rtree(id, minx, maxx, miny, maxy)`,
+      // Triggers keep the spatial index in the same transaction as the row, whoever writes.
+      `CREATE TRIGGER IF NOT EXISTS ${table}_rtree_insert AFTER INSERT ON ${table}
+         WHEN NEW.${X_COLUMN} IS NOT NULL AND NEW.${Y_COLUMN} IS NOT NULL BEGIN
+         INSERT INTO ${rtree} VALUES (NEW."OBJECTID", NEW.${X_COLUMN}, NEW.${X_COLUMN}, NEW.${Y_COLUMN}, NEW.${Y_COLUMN});
+       END`,
+      `CREATE TRIGGER IF NOT EXISTS ${table}_rtree_update AFTER UPDATE OF ${X_COLUMN}, ${Y_COLUMN} ON ${table} BEGIN
+         DELETE FROM ${rtree} WHERE id = OLD."OBJECTID";
+         INSERT INTO ${rtree} SELECT NEW."OBJECTID", NEW.${X_COLUMN}, NEW.${X_COLUMN}, NEW.${Y_COLUMN}, NEW.${Y_COLUMN}
+           WHERE NEW.${X_COLUMN} IS NOT NULL AND NEW.${Y_COLUMN} IS NOT NULL;
+       END`,
+      `CREATE TRIGGER IF NOT EXISTS ${table}_rtree_delete AFTER DELETE ON ${table} BEGIN
+         DELETE FROM ${rtree} WHERE id = OLD."OBJECTID";
+       END`,
+    );
+  }
+  return statements;
+}
+
+const SYSTEM_DDL = [
+  `CREATE TABLE IF NOT EXISTS users (
+     username TEXT PRIMARY KEY,
+     password_hash TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('officer', 'analyst', 'admin')),
+     full_name TEXT,
+     failed_count INTEGER NOT NULL DEFAULT 0,
+     locked_until INTEGER NOT NULL DEFAULT 0
+   )`,
+  `CREATE TABLE IF NOT EXISTS tokens (
+     token_hash TEXT PRIMARY KEY,
+     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+     issued_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     last_used_at INTEGER NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+];
+
+/** Creates every table the server keeps, from the one schema; safe to run on every start. */
+export function ensureRegistrySchema(db: DatabaseSync): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const statement of SYSTEM_DDL) db.exec(statement);
+    for (const layer of LAYERS) for (const statement of layerDdl(layer)) db.exec(statement);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

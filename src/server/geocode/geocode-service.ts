@@ -1,0 +1,1137 @@
+/**
+ * A small ArcGIS-compatible geocode service over the `address_points` table: the JSON of
+ * a GeocodeServer resource and its findAddressCandidates, suggest and reverseGeocode
+ * operations, as pure functions of the database and the request parameters.
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/geocode-service/
+ */
+import { AppError, ErrorCode } from '../../core/errors.js';
+import { prepared, type Database } from '../db/open-database.js';
+import {
+  DIRECTIONALS,
+  STREET_TYPES,
+  formatStreetLine,
+  knownCities,
+  normalizeText,
+  normalizeTokens,
+  normalizeUnit,
+  rawTokens,
+  streetParts,
+  type AddressPointRow,
+  type StreetParts,
+} from './address-points.js';
+
+export type GeocodeParams = Readonly<Record<string, string | undefined>>;
+
+export interface SpatialReferenceJson {
+  readonly wkid: 4326;
+  readonly latestWkid: 4326;
+}
+
+export interface GeocodeCandidate {
+  readonly address: string;
+  readonly location: { readonly x: number; readonly y: number };
+  readonly score: number;
+  readonly attributes: Record<string, string | number>;
+  readonly extent: {
+    readonly xmin: number;
+    readonly ymin: number;
+    readonly xmax: number;
+    readonly ymax: number;
+  };
+}
+
+export interface FindAddressCandidatesResponse {
+  readonly spatialReference: SpatialReferenceJson;
+  readonly candidates: GeocodeCandidate[];
+}
+
+export interface SuggestResponse {
+  readonly suggestions: {
+    readonly text: string;
+    readonly magicKey: string;
+    readonly isCollection: false;
+  }[];
+}
+
+export interface ReverseGeocodeResponse {
+  readonly address: Record<string, string | number>;
+  readonly location: {
+    readonly x: number;
+    readonly y: number;
+    readonly spatialReference: SpatialReferenceJson;
+  };
+}
+
+const WGS84: SpatialReferenceJson = { wkid: 4326, latestWkid: 4326 };
+const LOCATOR_NAME = 'AddressPoints';
+/** Candidates scoring below this are not returned (ArcGIS `MinimumCandidateScore`). */
+export const MIN_CANDIDATE_SCORE = 60;
+/** The score a client should require before taking a candidate without asking (ArcGIS `MinimumMatchScore`). */
+export const MIN_MATCH_SCORE = 85;
+const DEFAULT_MAX_LOCATIONS = 20;
+const MAX_LOCATIONS = 50;
+const DEFAULT_MAX_SUGGESTIONS = 5;
+const MAX_SUGGESTIONS = 15;
+const DEFAULT_REVERSE_DISTANCE_M = 100;
+const MAX_REVERSE_DISTANCE_M = 50_000;
+/** Half-size of a point candidate's extent, degrees (about 100 m). */
+const POINT_EXTENT_DEG = 0.0009;
+/** A house number that is not in the data still gets the nearest ones on its street, at most this score. */
+const NEAREST_NUMBER_MAX_SCORE = 79;
+
+const STATE_NAMES: Readonly<Record<string, string>> = {
+  MO: 'Missouri',
+  KS: 'Kansas',
+  IL: 'Illinois',
+  IA: 'Iowa',
+  NE: 'Nebraska',
+  OK: 'Oklahoma',
+  AR: 'Arkansas',
+};
+const STATE_CODES = new Set(
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR'.split(
+    ' ',
+  ),
+);
+const STATE_WORDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(STATE_NAMES).map(([code, name]) => [name.toUpperCase(), code]),
+);
+
+const CANDIDATE_FIELDS = [
+  ['Loc_name', 'esriFieldTypeString', 'Loc_name', 20],
+  ['Status', 'esriFieldTypeString', 'Status', 1],
+  ['Score', 'esriFieldTypeDouble', 'Score', 0],
+  ['Match_addr', 'esriFieldTypeString', 'Match_addr', 500],
+  ['LongLabel', 'esriFieldTypeString', 'LongLabel', 500],
+  ['ShortLabel', 'esriFieldTypeString', 'ShortLabel', 500],
+  ['Addr_type', 'esriFieldTypeString', 'Addr_type', 20],
+  ['Type', 'esriFieldTypeString', 'Type', 50],
+  ['PlaceName', 'esriFieldTypeString', 'PlaceName', 200],
+  ['Place_addr', 'esriFieldTypeString', 'Place_addr', 500],
+  ['AddNum', 'esriFieldTypeString', 'AddNum', 50],
+  ['StPreDir', 'esriFieldTypeString', 'StPreDir', 5],
+  ['StName', 'esriFieldTypeString', 'StName', 125],
+  ['StType', 'esriFieldTypeString', 'StType', 30],
+  ['StDir', 'esriFieldTypeString', 'StDir', 20],
+  ['StAddr', 'esriFieldTypeString', 'StAddr', 300],
+  ['SubAddr', 'esriFieldTypeString', 'SubAddr', 300],
+  ['City', 'esriFieldTypeString', 'City', 100],
+  ['Region', 'esriFieldTypeString', 'Region', 100],
+  ['RegionAbbr', 'esriFieldTypeString', 'RegionAbbr', 10],
+  ['Postal', 'esriFieldTypeString', 'Postal', 20],
+  ['Country', 'esriFieldTypeString', 'Country', 3],
+  ['LangCode', 'esriFieldTypeString', 'LangCode', 5],
+  ['Distance', 'esriFieldTypeDouble', 'Distance', 0],
+  ['X', 'esriFieldTypeDouble', 'X', 0],
+  ['Y', 'esriFieldTypeDouble', 'Y', 0],
+  ['DisplayX', 'esriFieldTypeDouble', 'DisplayX', 0],
+  ['DisplayY', 'esriFieldTypeDouble', 'DisplayY', 0],
+  ['Xmin', 'esriFieldTypeDouble', 'Xmin', 0],
+  ['Xmax', 'esriFieldTypeDouble', 'Xmax', 0],
+  ['Ymin', 'esriFieldTypeDouble', 'Ymin', 0],
+  ['Ymax', 'esriFieldTypeDouble', 'Ymax', 0],
+  ['Ref_ID', 'esriFieldTypeInteger', 'Ref_ID', 0],
+] as const;
+
+/** Attributes every candidate carries, whatever `outFields` asks. */
+const BASE_ATTRIBUTES = ['Score', 'Match_addr', 'Addr_type'] as const;
+
+function inputField(name: string, alias: string, length: number): Record<string, unknown> {
+  return {
+    name,
+    type: 'esriFieldTypeString',
+    alias,
+    required: false,
+    length,
+    localizedNames: {},
+    recognizedNames: {},
+  };
+}
+
+/**
+ * The GeocodeServer resource JSON.
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/geocode-service/
+ */
+export function geocodeServiceInfo(): Record<string, unknown> {
+  return {
+    currentVersion: 11.3,
+    serviceDescription:
+      'Address points of the registry area. Returns point addresses only; no places, intersections or ZIP centroids.',
+    addressFields: [
+      inputField('Address', 'Address', 100),
+      inputField('City', 'City', 40),
+      inputField('Region', 'State', 50),
+      inputField('Postal', 'ZIP', 10),
+    ],
+    categories: [],
+    singleLineAddressField: inputField('SingleLine', 'Single Line Input', 200),
+    candidateFields: CANDIDATE_FIELDS.map(([name, type, alias, length]) => ({
+      name,
+      type,
+      alias,
+      required: false,
+      ...(length > 0 ? { length } : {}),
+    })),
+    intersectionCandidateFields: [],
+    spatialReference: WGS84,
+    locatorProperties: {
+      MinimumCandidateScore: String(MIN_CANDIDATE_SCORE),
+      MinimumMatchScore: String(MIN_MATCH_SCORE),
+      MaxResultSize: MAX_LOCATIONS,
+      MaxSuggestions: MAX_SUGGESTIONS,
+      SuggestedBatchSize: 0,
+      MaxBatchSize: 0,
+      UICLSID: '{3D3D0D41-9E8E-4F28-9D33-3B2C6A3C5D5B}',
+      IntersectionConnectors: '',
+      SupportsBatchOutFields: 'false',
+    },
+    countries: ['US'],
+    capabilities: 'Geocode,ReverseGeocode,Suggest',
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------
+
+function invalid(message: string): AppError {
+  return new AppError(ErrorCode.InvalidInput, message);
+}
+
+function rawParam(params: GeocodeParams, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(params)) {
+    if (key.toLowerCase() === lower && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function param(params: GeocodeParams, name: string): string | undefined {
+  // ArcGIS parameter names are case-insensitive.
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(params)) {
+    if (key.toLowerCase() === lower && value !== undefined && value.trim() !== '')
+      return value.trim();
+  }
+  return undefined;
+}
+
+function intParam(
+  params: GeocodeParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const text = param(params, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min)
+    throw invalid(`${name} must be a whole number of at least ${min}.`);
+  return Math.min(value, max);
+}
+
+function isWgs84(sr: unknown): boolean {
+  if (sr === undefined || sr === null) return true;
+  if (typeof sr === 'number' || typeof sr === 'string') return String(sr).trim() === '4326';
+  if (typeof sr === 'object') {
+    const { wkid, latestWkid } = sr as { wkid?: unknown; latestWkid?: unknown };
+    return (wkid ?? latestWkid) === 4326 || (wkid ?? latestWkid) === '4326';
+  }
+  return false;
+}
+
+function checkOutSr(params: GeocodeParams): void {
+  const text = param(params, 'outSR');
+  if (text === undefined) return;
+  let value: unknown = text;
+  if (text.startsWith('{')) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw invalid('outSR is not valid JSON.');
+    }
+  }
+  if (!isWgs84(value)) throw invalid('Only outSR 4326 (WGS84) is supported.');
+}
+
+interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+function parsePoint(text: string, name: string): Point {
+  let x: unknown;
+  let y: unknown;
+  if (text.startsWith('{') || text.startsWith('[')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw invalid(`${name} is not valid JSON.`);
+    }
+    if (Array.isArray(json)) [x, y] = json;
+    else if (json && typeof json === 'object') {
+      const point = json as { x?: unknown; y?: unknown; spatialReference?: unknown };
+      if (!isWgs84(point.spatialReference)) throw invalid(`${name} must be in WGS84 (wkid 4326).`);
+      ({ x, y } = point);
+    }
+  } else {
+    const parts = text.split(',');
+    if (parts.length === 2)
+      [x, y] = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  }
+  if (
+    typeof x !== 'number' ||
+    typeof y !== 'number' ||
+    !Number.isFinite(x) ||
+    !Number.isFinite(y)
+  ) {
+    throw invalid(`${name} must be "x,y" or {"x":..,"y":..} in longitude and latitude.`);
+  }
+  if (x < -180 || x > 180 || y < -90 || y > 90)
+    throw invalid(`${name} is outside longitude -180..180, latitude -90..90.`);
+  return { x, y };
+}
+
+interface Extent {
+  readonly xmin: number;
+  readonly ymin: number;
+  readonly xmax: number;
+  readonly ymax: number;
+}
+
+function parseExtent(text: string): Extent {
+  let values: unknown[] = [];
+  if (text.startsWith('{')) {
+    let json: {
+      xmin?: unknown;
+      ymin?: unknown;
+      xmax?: unknown;
+      ymax?: unknown;
+      spatialReference?: unknown;
+    };
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      throw invalid('searchExtent is not valid JSON.');
+    }
+    if (!isWgs84(json.spatialReference))
+      throw invalid('searchExtent must be in WGS84 (wkid 4326).');
+    values = [json.xmin, json.ymin, json.xmax, json.ymax];
+  } else {
+    values = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
+  }
+  const [xmin, ymin, xmax, ymax] = values;
+  if (
+    values.length !== 4 ||
+    !values.every((value) => typeof value === 'number' && Number.isFinite(value)) ||
+    (xmin as number) > (xmax as number) ||
+    (ymin as number) > (ymax as number)
+  ) {
+    throw invalid(
+      'searchExtent must be "xmin,ymin,xmax,ymax" or an envelope in WGS84, min before max.',
+    );
+  }
+  return { xmin: xmin as number, ymin: ymin as number, xmax: xmax as number, ymax: ymax as number };
+}
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/** Great-circle distance in metres (haversine on the mean Earth radius; 0.5 % at worst). */
+function distanceMeters(a: Point, b: Point): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.y - a.y) * rad;
+  const dLon = (b.x - a.x) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(a.y * rad) * Math.cos(b.y * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Query parsing and scoring
+// ---------------------------------------------------------------------------------------
+
+interface ParsedQuery {
+  readonly number: string | undefined;
+  readonly street: readonly string[];
+  readonly unit: string | undefined;
+  readonly city: string | undefined;
+  readonly state: string | undefined;
+  readonly zip: string | undefined;
+}
+
+const ZIP_TOKEN = /^\d{5}(\d{4})?$/;
+const HOUSE_NUMBER = /^\d+[A-Z]?$/;
+
+function stateCode(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (STATE_CODES.has(token)) return token;
+  return STATE_WORDS[token];
+}
+
+/** Splits canonical tokens of a street line into number, street and unit. */
+function splitStreetLine(
+  tokens: readonly string[],
+): Pick<ParsedQuery, 'number' | 'street' | 'unit'> {
+  let rest = [...tokens];
+  let number: string | undefined;
+  if (rest.length > 1 && HOUSE_NUMBER.test(rest[0] as string)) number = rest.shift();
+  let unit: string | undefined;
+  const unitAt = rest.indexOf('UNIT');
+  if (unitAt >= 0) {
+    unit = rest.slice(unitAt + 1).join(' ') || undefined;
+    rest = rest.slice(0, unitAt);
+  }
+  return { number, street: rest, unit };
+}
+
+/** Reads "1234 S Noland Rd, Independence, MO 64055" and its many looser spellings. */
+function parseSingleLine(db: Database, text: string): ParsedQuery {
+  const commaAt = text.indexOf(',');
+  const hasTail = commaAt >= 0;
+  const lineTokens = rawTokens(hasTail ? text.slice(0, commaAt) : text);
+  // ZIP, state and city are read from the end: of what follows the first comma, or, with
+  // no comma, of the whole line (then `tail` is the line itself and is trimmed in place).
+  const tail = hasTail ? rawTokens(text.slice(commaAt + 1)) : lineTokens;
+  const cities = knownCities(db);
+  let zip: string | undefined;
+  let state: string | undefined;
+  let city: string | undefined;
+  const last = tail[tail.length - 1];
+  if (last !== undefined && ZIP_TOKEN.test(last) && (hasTail || tail.length > 2)) {
+    zip = last.slice(0, 5);
+    tail.pop();
+  }
+  const maybeState = stateCode(tail[tail.length - 1]);
+  // Without a comma or ZIP, "CT" or "DE" may be a street type or name: only a state after a city.
+  if (maybeState && (hasTail || zip !== undefined || endsWithCity(tail.slice(0, -1), cities) > 0)) {
+    state = maybeState;
+    tail.pop();
+  }
+  if (hasTail) {
+    city = normalizeTokens(tail).join(' ') || undefined;
+  } else {
+    const length = endsWithCity(tail, cities);
+    if (length > 0 && length < tail.length - 1)
+      city = normalizeTokens(tail.splice(tail.length - length)).join(' ');
+  }
+  return { ...splitStreetLine(normalizeTokens(lineTokens)), city, state, zip };
+}
+
+/** How many tokens at the end of `tokens` name a known city (0 when none). */
+function endsWithCity(tokens: readonly string[], cities: ReadonlySet<string>): number {
+  for (let length = Math.min(3, tokens.length); length > 0; length--) {
+    if (cities.has(normalizeTokens(tokens.slice(tokens.length - length)).join(' '))) return length;
+  }
+  return 0;
+}
+
+function parseFields(params: GeocodeParams): ParsedQuery {
+  const address = [param(params, 'Address'), param(params, 'Address2'), param(params, 'Address3')]
+    .filter(Boolean)
+    .join(' ');
+  const zipText = param(params, 'Postal');
+  const region = param(params, 'Region');
+  const city = param(params, 'City');
+  return {
+    ...splitStreetLine(normalizeTokens(rawTokens(address))),
+    city: city ? normalizeText(city) || undefined : undefined,
+    state: region
+      ? (stateCode(rawTokens(region).join(' ')) ?? rawTokens(region).join(' '))
+      : undefined,
+    zip: zipText ? rawTokens(zipText).join('').slice(0, 5) : undefined,
+  };
+}
+
+/** Dice coefficient of character bigrams: 1 for equal strings, 0 for nothing shared. */
+function dice(a: string, b: string): number {
+  if (a.length < 2 || b.length < 2) return 0;
+  const bigrams = new Map<string, number>();
+  for (let i = 0; i < a.length - 1; i++) {
+    const gram = a.slice(i, i + 2);
+    bigrams.set(gram, (bigrams.get(gram) ?? 0) + 1);
+  }
+  let shared = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    const gram = b.slice(i, i + 2);
+    const count = bigrams.get(gram) ?? 0;
+    if (count > 0) {
+      bigrams.set(gram, count - 1);
+      shared++;
+    }
+  }
+  return (2 * shared) / (a.length - 1 + b.length - 1);
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) between `a` and `b`. */
+function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols).fill(0);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(
+        (d[(i - 1) * cols + j] as number) + 1,
+        (d[i * cols + j - 1] as number) + 1,
+        (d[(i - 1) * cols + j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (d[(i - 2) * cols + j - 2] as number) + 1);
+      d[i * cols + j] = best;
+    }
+  }
+  return d[rows * cols - 1] as number;
+}
+
+/**
+ * How alike two names are, 0 to 1: the better of shared letter pairs (good for missing or
+ * extra words) and edit distance (good for typos and swapped letters: "Mian" for "Main").
+ */
+function similarity(a: string, b: string): number {
+  if (a === b) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
+  return Math.max(dice(a, b), 1 - editDistance(a, b) / Math.max(a.length, b.length));
+}
+
+/** Points out of 100 for how well the query's street names a stored street. */
+function streetScore(query: StreetParts, stored: StreetParts): number {
+  let score = 100 * similarity(query.name, stored.name);
+  const part = (
+    asked: string,
+    have: string,
+    wrong: number,
+    absent: number,
+    extra: number,
+  ): void => {
+    if (asked && have && asked !== have) score -= wrong;
+    else if (asked && !have) score -= extra;
+    else if (!asked && have) score -= absent;
+  };
+  part(query.preDir, stored.preDir, 20, 3, 10);
+  part(query.type, stored.type, 12, 3, 10);
+  part(query.postDir, stored.postDir, 10, 2, 5);
+  return score;
+}
+
+function scoreRow(query: ParsedQuery, queryStreet: StreetParts, row: AddressPointRow): number {
+  let score = streetScore(queryStreet, streetParts(normalizeText(row.street).split(' ')));
+  const storedUnit = normalizeUnit(row.unit);
+  if (query.unit && storedUnit && query.unit !== storedUnit) score -= 15;
+  else if (query.unit && !storedUnit) score -= 5;
+  else if (!query.unit && storedUnit) score -= 2;
+  if (query.city) {
+    const city = normalizeText(row.city);
+    if (query.city !== city) score -= 15 * (1 - similarity(query.city, city)) + 2;
+  }
+  if (query.state && query.state !== row.state) score -= 10;
+  if (query.zip && row.zip && query.zip !== row.zip.slice(0, 5)) score -= 5;
+  return roundScore(score);
+}
+
+const roundScore = (score: number): number =>
+  Math.max(0, Math.min(100, Math.round(score * 100) / 100));
+
+// ---------------------------------------------------------------------------------------
+// Candidates
+// ---------------------------------------------------------------------------------------
+
+function displayParts(street: string): {
+  preDir: string;
+  name: string;
+  type: string;
+  postDir: string;
+} {
+  const words = street.trim().split(/\s+/);
+  const upper = words.map((word) => normalizeText(word));
+  let start = 0;
+  let end = words.length;
+  const isDir = (i: number): boolean =>
+    DIRECTIONALS[upper[i] ?? ''] !== undefined && upper[i] === DIRECTIONALS[upper[i] ?? ''];
+  const isType = (i: number): boolean => STREET_TYPES[upper[i] ?? ''] !== undefined;
+  let preDir = '';
+  let type = '';
+  let postDir = '';
+  if (end - start > 1 && isDir(start)) preDir = words[start++] as string;
+  if (end - start > 1 && isDir(end - 1) && isType(end - 2)) postDir = words[--end] as string;
+  if (end - start > 1 && isType(end - 1)) type = words[--end] as string;
+  return { preDir, name: words.slice(start, end).join(' '), type, postDir };
+}
+
+interface CandidateOptions {
+  readonly score: number;
+  readonly addrType: 'PointAddress' | 'StreetName';
+  readonly location?: Point | undefined;
+  readonly extent?: Extent;
+  readonly status?: 'M' | 'T';
+}
+
+function allAttributes(
+  row: AddressPointRow,
+  options: CandidateOptions,
+): Record<string, string | number> {
+  const street = displayParts(row.street);
+  const isStreet = options.addrType === 'StreetName';
+  const shortLabel = isStreet ? row.street : formatStreetLine(row);
+  const matchAddr = isStreet ? `${row.street}, ${row.city}, ${row.state}` : row.full_address;
+  const extent = options.extent ?? pointExtent(row);
+  return {
+    Loc_name: LOCATOR_NAME,
+    Status: options.status ?? 'M',
+    Score: options.score,
+    Match_addr: matchAddr,
+    LongLabel: `${matchAddr}, USA`,
+    ShortLabel: shortLabel,
+    Addr_type: options.addrType,
+    Type: '',
+    PlaceName: '',
+    Place_addr: matchAddr,
+    AddNum: isStreet ? '' : row.number,
+    StPreDir: street.preDir,
+    StName: street.name,
+    StType: street.type,
+    StDir: street.postDir,
+    StAddr: isStreet ? row.street : `${row.number} ${row.street}`,
+    SubAddr: isStreet ? '' : (row.unit ?? ''),
+    City: row.city,
+    Region: STATE_NAMES[row.state] ?? row.state,
+    RegionAbbr: row.state,
+    Postal: row.zip ?? '',
+    Country: 'USA',
+    LangCode: 'ENG',
+    Distance: options.location ? Math.round(distanceMeters(options.location, row) * 100) / 100 : 0,
+    X: row.x,
+    Y: row.y,
+    DisplayX: row.x,
+    DisplayY: row.y,
+    Xmin: extent.xmin,
+    Xmax: extent.xmax,
+    Ymin: extent.ymin,
+    Ymax: extent.ymax,
+    Ref_ID: row.id,
+  };
+}
+
+function pointExtent(point: Point): Extent {
+  const round = (value: number): number => Math.round(value * 1e7) / 1e7;
+  return {
+    xmin: round(point.x - POINT_EXTENT_DEG),
+    ymin: round(point.y - POINT_EXTENT_DEG),
+    xmax: round(point.x + POINT_EXTENT_DEG),
+    ymax: round(point.y + POINT_EXTENT_DEG),
+  };
+}
+
+function toCandidate(
+  row: AddressPointRow,
+  options: CandidateOptions,
+  outFields: OutFields,
+): GeocodeCandidate {
+  const all = allAttributes(row, options);
+  const attributes: Record<string, string | number> = {};
+  for (const [name] of CANDIDATE_FIELDS) {
+    if (
+      outFields === '*' ||
+      outFields.has(name.toLowerCase()) ||
+      (BASE_ATTRIBUTES as readonly string[]).includes(name)
+    ) {
+      attributes[name] = all[name] as string | number;
+    }
+  }
+  return {
+    address: all.Match_addr as string,
+    location: { x: row.x, y: row.y },
+    score: options.score,
+    attributes,
+    extent: options.extent ?? pointExtent(row),
+  };
+}
+
+type OutFields = '*' | ReadonlySet<string>;
+
+function parseOutFields(params: GeocodeParams): OutFields {
+  const text = param(params, 'outFields');
+  if (text === undefined) return new Set();
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  return names.includes('*') ? '*' : new Set(names);
+}
+
+const SELECT_POINT =
+  'SELECT id, number, street, unit, city, state, zip, full_address, normalized, x, y FROM address_points';
+
+function pointById(db: Database, id: number): AddressPointRow | undefined {
+  return prepared(db, `${SELECT_POINT} WHERE id = ?`).get(id) as AddressPointRow | undefined;
+}
+
+/** An FTS5 expression that needs every token (bound as a parameter, never spliced into SQL). */
+function ftsAll(tokens: readonly string[]): string {
+  return tokens.map((token) => `"${token}"`).join(' AND ');
+}
+
+interface StreetGroup {
+  readonly street: string;
+  readonly city: string;
+  readonly count: number;
+  readonly xmin: number;
+  readonly ymin: number;
+  readonly xmax: number;
+  readonly ymax: number;
+}
+
+/** Streets whose name shares the query's name words (or, failing that, their first letters). */
+function matchingStreets(db: Database, name: string): StreetGroup[] {
+  const words = name.split(' ').filter((word) => word.length > 0);
+  if (words.length === 0) return [];
+  const sql = `SELECT street, city, count(*) AS count, min(x) AS xmin, min(y) AS ymin, max(x) AS xmax, max(y) AS ymax
+    FROM address_points WHERE id IN (SELECT rowid FROM address_points_fts WHERE address_points_fts MATCH ?)
+    GROUP BY street, city LIMIT 200`;
+  let groups = prepared(db, sql).all(ftsAll(words)) as unknown as StreetGroup[];
+  if (groups.length === 0) {
+    // Misspelt names ("Nolan") still share their first letters with the real one.
+    const stems = words.map((word) => `"${word.slice(0, 3)}"*`).join(' AND ');
+    groups = prepared(db, sql).all(stems) as unknown as StreetGroup[];
+  }
+  return groups;
+}
+
+/** The point in the middle of a street, by house number, to stand for the whole street. */
+function middleOfStreet(db: Database, group: StreetGroup): AddressPointRow | undefined {
+  return prepared(
+    db,
+    `${SELECT_POINT} WHERE street = ? AND city = ? ORDER BY CAST(number AS INTEGER), number LIMIT 1 OFFSET ?`,
+  ).get(group.street, group.city, Math.floor(group.count / 2)) as AddressPointRow | undefined;
+}
+
+function streetCandidate(
+  db: Database,
+  group: StreetGroup,
+  score: number,
+  location: Point | undefined,
+): [AddressPointRow, CandidateOptions] | undefined {
+  const middle = middleOfStreet(db, group);
+  if (!middle) return undefined;
+  return [
+    middle,
+    {
+      score,
+      addrType: 'StreetName',
+      location,
+      extent: { xmin: group.xmin, ymin: group.ymin, xmax: group.xmax, ymax: group.ymax },
+    },
+  ];
+}
+
+function magicKeyId(magicKey: string): { kind: 'ap' | 'st'; id: number } {
+  const match = /^(ap|st):(\d{1,15})$/.exec(magicKey);
+  if (!match) throw invalid('magicKey is not one this service issued.');
+  return { kind: match[1] as 'ap' | 'st', id: Number(match[2]) };
+}
+
+/**
+ * Geocodes one address: a single line (`SingleLine`), the separate address fields
+ * (`Address`, `City`, `Region`, `Postal`) or a `magicKey` from {@link suggest}. Exact
+ * matches score 100; case, spacing, punctuation, street-type and directional spellings
+ * (`St`/`Street`, `N`/`North`) do not lower the score; a missing directional costs 3
+ * points, a wrong one 20. An address with no house number returns its streets
+ * (`Addr_type: StreetName`); a house number the data lacks returns the nearest numbers on
+ * the street, scored at most 79.
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/find-address-candidates/
+ */
+export function findAddressCandidates(
+  db: Database,
+  params: GeocodeParams,
+): FindAddressCandidatesResponse {
+  checkOutSr(params);
+  const maxLocations = intParam(params, 'maxLocations', DEFAULT_MAX_LOCATIONS, 1, MAX_LOCATIONS);
+  const outFields = parseOutFields(params);
+  const locationText = param(params, 'location');
+  const location = locationText ? parsePoint(locationText, 'location') : undefined;
+  const extentText = param(params, 'searchExtent');
+  const searchExtent = extentText ? parseExtent(extentText) : undefined;
+  const magicKey = param(params, 'magicKey');
+  const singleLine = param(params, 'SingleLine');
+  const hasFields = ['Address', 'Address2', 'Address3', 'City', 'Region', 'Postal'].some(
+    (name) => param(params, name) !== undefined,
+  );
+  if (!magicKey && !singleLine && !hasFields) {
+    throw invalid(
+      'Give SingleLine, Address (with City, Region, Postal) or a magicKey from suggest.',
+    );
+  }
+
+  const found: [AddressPointRow, CandidateOptions][] = [];
+  if (magicKey) {
+    const key = magicKeyId(magicKey);
+    const row = pointById(db, key.id);
+    if (row && key.kind === 'ap')
+      found.push([row, { score: 100, addrType: 'PointAddress', location }]);
+    if (row && key.kind === 'st') {
+      const group = prepared(
+        db,
+        `SELECT street, city, count(*) AS count, min(x) AS xmin, min(y) AS ymin, max(x) AS xmax, max(y) AS ymax
+           FROM address_points WHERE street = ? AND city = ?`,
+      ).get(row.street, row.city) as unknown as StreetGroup;
+      const candidate = streetCandidate(db, group, 100, location);
+      if (candidate) found.push(candidate);
+    }
+  } else {
+    const query = singleLine ? parseSingleLine(db, singleLine) : parseFields(params);
+    found.push(...searchCandidates(db, query, location));
+  }
+
+  const inExtent = (row: Point): boolean =>
+    !searchExtent ||
+    (row.x >= searchExtent.xmin &&
+      row.x <= searchExtent.xmax &&
+      row.y >= searchExtent.ymin &&
+      row.y <= searchExtent.ymax);
+  const kept = found.filter(
+    ([row, options]) => options.score >= MIN_CANDIDATE_SCORE && inExtent(row),
+  );
+  kept.sort(
+    ([a, first], [b, second]) =>
+      second.score - first.score ||
+      (location ? distanceMeters(location, a) - distanceMeters(location, b) : 0) ||
+      a.full_address.localeCompare(b.full_address),
+  );
+  // ArcGIS marks a best candidate that another one ties as "T".
+  const top = kept[0];
+  if (top && kept[1] && kept[1][1].score === top[1].score) {
+    for (const entry of kept)
+      if (entry[1].score === top[1].score) entry[1] = { ...entry[1], status: 'T' };
+  }
+  return {
+    spatialReference: WGS84,
+    candidates: kept
+      .slice(0, maxLocations)
+      .map(([row, options]) => toCandidate(row, options, outFields)),
+  };
+}
+
+function searchCandidates(
+  db: Database,
+  query: ParsedQuery,
+  location: Point | undefined,
+): [AddressPointRow, CandidateOptions][] {
+  const queryStreet = streetParts(query.street);
+  if (!queryStreet.name) return [];
+  const out: [AddressPointRow, CandidateOptions][] = [];
+  if (query.number !== undefined) {
+    const rows = prepared(db, `${SELECT_POINT} WHERE number = ?`).all(
+      query.number,
+    ) as unknown as AddressPointRow[];
+    for (const row of rows) {
+      const score = scoreRow(query, queryStreet, row);
+      if (score >= MIN_CANDIDATE_SCORE)
+        out.push([row, { score, addrType: 'PointAddress', location }]);
+    }
+    if (out.some(([, options]) => options.score >= MIN_MATCH_SCORE)) return out;
+    // The number is not in the data: offer the nearest numbers on the streets it names.
+    const wanted = Number.parseInt(query.number, 10);
+    for (const group of matchingStreets(db, queryStreet.name)) {
+      const base = streetScore(queryStreet, streetParts(normalizeText(group.street).split(' ')));
+      if (base < MIN_MATCH_SCORE) continue;
+      const nearest = prepared(
+        db,
+        `${SELECT_POINT} WHERE street = ? AND city = ? ORDER BY abs(CAST(number AS INTEGER) - ?), number LIMIT 2`,
+      ).all(group.street, group.city, wanted) as unknown as AddressPointRow[];
+      for (const row of nearest) {
+        const gap = Math.abs(Number.parseInt(row.number, 10) - wanted);
+        const score = roundScore(
+          Math.min(
+            NEAREST_NUMBER_MAX_SCORE,
+            scoreRow(query, queryStreet, row) - 10 - Math.min(15, gap / 20),
+          ),
+        );
+        if (!out.some(([seen]) => seen.id === row.id))
+          out.push([row, { score, addrType: 'PointAddress', location }]);
+      }
+    }
+    return out;
+  }
+  for (const group of matchingStreets(db, queryStreet.name)) {
+    let score = streetScore(queryStreet, streetParts(normalizeText(group.street).split(' ')));
+    if (query.city && query.city !== normalizeText(group.city))
+      score -= 15 * (1 - similarity(query.city, normalizeText(group.city))) + 2;
+    score = roundScore(score);
+    if (score < MIN_CANDIDATE_SCORE) continue;
+    const candidate = streetCandidate(db, group, score, location);
+    if (candidate) out.push(candidate);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Suggest
+// ---------------------------------------------------------------------------------------
+
+/** Abbreviations a partly typed word may be heading for: `ROA` → `RD`, `NOR` → `N`. */
+function completions(partial: string): string[] {
+  const out = new Set([partial]);
+  const mapped = DIRECTIONALS[partial] ?? STREET_TYPES[partial];
+  if (mapped) out.add(mapped);
+  if (partial.length >= 2) {
+    for (const table of [DIRECTIONALS, STREET_TYPES]) {
+      for (const [word, abbreviation] of Object.entries(table)) {
+        if (word.length > partial.length && word.startsWith(partial)) out.add(abbreviation);
+      }
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Autocomplete suggestions for partly typed text: addresses when it starts with a house
+ * number (`1234 S Nol`, `1234 nol`), streets otherwise (`noland`). Each suggestion's
+ * `magicKey` goes to {@link findAddressCandidates} to get its location.
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/suggest/
+ */
+export function suggest(db: Database, params: GeocodeParams): SuggestResponse {
+  const text = rawParam(params, 'text');
+  if (text === undefined || text.trim() === '') throw invalid('text is required.');
+  const maxSuggestions = intParam(
+    params,
+    'maxSuggestions',
+    DEFAULT_MAX_SUGGESTIONS,
+    1,
+    MAX_SUGGESTIONS,
+  );
+  // Only the street line is matched; what follows a comma (city, state) is ignored.
+  const hasComma = text.includes(',');
+  const rawLine = text.split(',')[0] ?? '';
+  const tokens = rawTokens(rawLine);
+  if (tokens.length === 0) return { suggestions: [] };
+  // A word followed by a space or comma is finished; the last one may still be typed.
+  const lastComplete = hasComma || /[\s.]$/.test(rawLine);
+  const complete = normalizeTokens(lastComplete ? tokens : tokens.slice(0, -1));
+  const typing = lastComplete ? undefined : (tokens[tokens.length - 1] as string);
+  const partial = typing === '#' ? 'UNIT' : typing;
+  // "23" and "1234 S" start an address; "23rd" starts a street (as does "23R" alone).
+  const first = tokens[0] as string;
+  const leadsWithNumber = /^\d+$/.test(first) || (/^\d+[A-Z]$/.test(first) && tokens.length > 1);
+  if (!leadsWithNumber)
+    return { suggestions: suggestStreets(db, complete, partial, maxSuggestions) };
+  const addresses = suggestAddresses(db, complete, partial, maxSuggestions);
+  return {
+    suggestions:
+      addresses.length > 0 ? addresses : suggestStreets(db, complete, partial, maxSuggestions),
+  };
+}
+
+function suggestAddresses(
+  db: Database,
+  complete: readonly string[],
+  partial: string | undefined,
+  maxSuggestions: number,
+): SuggestResponse['suggestions'] {
+  const rows: { id: number; full_address: string }[] = [];
+  const seen = new Set<number>();
+  const add = (found: { id: number; full_address: string }[]): void => {
+    for (const row of found) {
+      if (rows.length >= maxSuggestions) return;
+      if (!seen.has(row.id)) {
+        seen.add(row.id);
+        rows.push(row);
+      }
+    }
+  };
+  // 1. The address starts with exactly what was typed: a B-tree range on the canonical key.
+  // '~' sorts after every character a canonical key holds, so [p, p~) is "starts with p".
+  if (partial === undefined) {
+    const prefix = complete.join(' ');
+    add(
+      prepared(
+        db,
+        `SELECT id, full_address FROM address_points
+          WHERE normalized = ? OR (normalized >= ? AND normalized < ?) ORDER BY normalized LIMIT ?`,
+      ).all(prefix, `${prefix} `, `${prefix} ~`, maxSuggestions) as {
+        id: number;
+        full_address: string;
+      }[],
+    );
+  } else {
+    for (const alternative of completions(partial)) {
+      const prefix = [...complete, alternative].join(' ');
+      add(
+        prepared(
+          db,
+          'SELECT id, full_address FROM address_points WHERE normalized >= ? AND normalized < ? ORDER BY normalized LIMIT ?',
+        ).all(prefix, `${prefix}~`, maxSuggestions) as { id: number; full_address: string }[],
+      );
+    }
+  }
+  // 2. The same number and words in another order or with words left out ("1234 nol").
+  if (rows.length < maxSuggestions && complete.length + (partial ? 1 : 0) > 1) {
+    const [number, ...words] = partial === undefined ? complete : [...complete, partial];
+    const lastWord = partial === undefined ? undefined : words.pop();
+    const terms = [`^"${number}"`, ...words.map((word) => `"${word}"`)];
+    if (lastWord !== undefined) {
+      terms.push(
+        `(${completions(lastWord)
+          .map((word, i) => (i === 0 ? `"${word}"*` : `"${word}"`))
+          .join(' OR ')})`,
+      );
+    }
+    add(
+      prepared(
+        db,
+        `SELECT p.id, p.full_address FROM address_points_fts f JOIN address_points p ON p.id = f.rowid
+          WHERE address_points_fts MATCH ? ORDER BY p.normalized LIMIT ?`,
+      ).all(terms.join(' AND '), maxSuggestions) as { id: number; full_address: string }[],
+    );
+  }
+  return rows.map((row) => ({
+    text: row.full_address,
+    magicKey: `ap:${row.id}`,
+    isCollection: false,
+  }));
+}
+
+function suggestStreets(
+  db: Database,
+  complete: readonly string[],
+  partial: string | undefined,
+  maxSuggestions: number,
+): SuggestResponse['suggestions'] {
+  const terms = complete.map((word) => `"${word}"`);
+  if (partial !== undefined) {
+    terms.push(
+      `(${completions(partial)
+        .map((word, i) => (i === 0 ? `"${word}"*` : `"${word}"`))
+        .join(' OR ')})`,
+    );
+  }
+  if (terms.length === 0) return [];
+  const rows = prepared(
+    db,
+    `SELECT min(p.id) AS id, p.street, p.city, p.state FROM address_points_fts f JOIN address_points p ON p.id = f.rowid
+      WHERE address_points_fts MATCH ? GROUP BY p.street, p.city ORDER BY p.street, p.city LIMIT 200`,
+  ).all(terms.join(' AND ')) as { id: number; street: string; city: string; state: string }[];
+  // The index also holds house numbers: keep streets whose own words hold what was typed.
+  const partials = partial === undefined ? [] : completions(partial);
+  const streets = rows.filter((row) => {
+    const words = normalizeText(row.street).split(' ');
+    return (
+      complete.every((word) => words.includes(word)) &&
+      (partial === undefined ||
+        partials.some((word, i) =>
+          i === 0 ? words.some((w) => w.startsWith(word)) : words.includes(word),
+        ))
+    );
+  });
+  // Streets whose name starts with what was typed come before those that merely contain it.
+  const typed = [...complete, ...(partial ? [partial] : [])].join(' ');
+  const rank = (street: string): number => {
+    const canonical = normalizeText(street);
+    const bare = streetParts(canonical.split(' ')).name;
+    return canonical.startsWith(typed) || bare.startsWith(typed) ? 0 : 1;
+  };
+  streets.sort((a, b) => rank(a.street) - rank(b.street) || a.street.localeCompare(b.street));
+  return streets.slice(0, maxSuggestions).map((row) => ({
+    text: `${row.street}, ${row.city}, ${row.state}`,
+    magicKey: `st:${row.id}`,
+    isCollection: false,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Reverse geocode
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The address point nearest `location` within `distance` metres (default 100), or the
+ * ArcGIS "Unable to find address for the specified location." error (code 400).
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/reverse-geocode/
+ */
+export function reverseGeocode(db: Database, params: GeocodeParams): ReverseGeocodeResponse {
+  checkOutSr(params);
+  const locationText = param(params, 'location');
+  if (locationText === undefined) throw invalid('location is required.');
+  const location = parsePoint(locationText, 'location');
+  const distanceText = param(params, 'distance');
+  const distance = distanceText === undefined ? DEFAULT_REVERSE_DISTANCE_M : Number(distanceText);
+  if (!Number.isFinite(distance) || distance <= 0)
+    throw invalid('distance must be a positive number of metres.');
+  const radius = Math.min(distance, MAX_REVERSE_DISTANCE_M);
+  const featureTypes = param(params, 'featureTypes');
+  const wantsPoints =
+    featureTypes === undefined ||
+    featureTypes
+      .split(',')
+      .some((type) =>
+        ['pointaddress', 'streetaddress', 'subaddress'].includes(type.trim().toLowerCase()),
+      );
+
+  let best: AddressPointRow | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  if (wantsPoints) {
+    const dLat = radius / 111_320;
+    const dLon = radius / (111_320 * Math.max(0.01, Math.cos((location.y * Math.PI) / 180)));
+    const rows = prepared(
+      db,
+      `SELECT p.id, p.number, p.street, p.unit, p.city, p.state, p.zip, p.full_address, p.normalized, p.x, p.y
+         FROM address_points_rtree r JOIN address_points p ON p.id = r.id
+        WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`,
+    ).all(
+      location.x + dLon,
+      location.x - dLon,
+      location.y + dLat,
+      location.y - dLat,
+    ) as unknown as AddressPointRow[];
+    for (const row of rows) {
+      const meters = distanceMeters(location, row);
+      if (
+        meters <= radius &&
+        (meters < bestDistance || (meters === bestDistance && best && row.id < best.id))
+      ) {
+        best = row;
+        bestDistance = meters;
+      }
+    }
+  }
+  if (!best) {
+    throw new AppError(ErrorCode.InvalidInput, 'Cannot perform query. Invalid query parameters.', [
+      'Unable to find address for the specified location.',
+    ]);
+  }
+  const streetLine = formatStreetLine(best);
+  return {
+    address: {
+      Match_addr: best.full_address,
+      LongLabel: `${best.full_address}, USA`,
+      ShortLabel: streetLine,
+      Addr_type: 'PointAddress',
+      Type: '',
+      PlaceName: '',
+      AddNum: best.number,
+      Address: streetLine,
+      Block: '',
+      Sector: '',
+      Neighborhood: '',
+      District: '',
+      City: best.city,
+      MetroArea: '',
+      Subregion: '',
+      Region: STATE_NAMES[best.state] ?? best.state,
+      RegionAbbr: best.state,
+      Territory: '',
+      Postal: best.zip ?? '',
+      PostalExt: '',
+      CntryName: 'United States',
+      CountryCode: 'USA',
+      Distance: Math.round(bestDistance * 100) / 100,
+    },
+    location: { x: best.x, y: best.y, spatialReference: WGS84 },
+  };
+}
