@@ -304,7 +304,7 @@ interface Extent {
 }
 
 function parseExtent(text: string): Extent {
-  let values: unknown[] = [];
+  let values: unknown[];
   if (text.startsWith('{')) {
     let json: {
       xmin?: unknown;
