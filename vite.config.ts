@@ -70,7 +70,10 @@ export default defineConfig({
     rollupOptions: { input: demoPages },
   },
   server: {
-    proxy: { '/arcgis': { target: `http://127.0.0.1:${testApiPort}` } },
+    proxy: {
+      '/arcgis': { target: `http://127.0.0.1:${testApiPort}` },
+      '/demo-data': { target: `http://127.0.0.1:${testApiPort}` },
+    },
   },
   test: {
     root: here,

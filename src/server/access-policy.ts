@@ -127,6 +127,12 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     purpose: 'Address nearest a point',
   },
   {
+    methods: READ,
+    url: '/demo-data/streets.geojson',
+    access: ANYONE,
+    purpose: 'Offline street lines for demo maps',
+  },
+  {
     methods: ['OPTIONS'],
     url: '*',
     access: ANYONE,

@@ -36,6 +36,7 @@ import {
   reverseGeocode,
   suggest,
 } from './geocode/geocode-service.js';
+import { streetsGeojson } from './handlers/demo-data.js';
 import { describeLayer, describeService, SERVER_VERSION } from './handlers/service-info.js';
 import { queryRelatedRecords } from './query/query-related.js';
 import { runQuery } from './query/run-query.js';
@@ -497,6 +498,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   );
   route(`${GEOCODE}/reverseGeocode`, (request, reply) =>
     send(reply, request.params_, reverseGeocode(db, request.params_)),
+  );
+
+  const streets = JSON.stringify(streetsGeojson());
+  route('/demo-data/streets.geojson', (_request, reply) =>
+    reply.header('content-type', 'application/geo+json; charset=utf-8').send(streets),
   );
 
   if (options.staticDir) {

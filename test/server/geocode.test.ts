@@ -248,6 +248,7 @@ describe('suggest and findAddressCandidates', () => {
     ['4001 South Lee\u2019s Summit Rd', "4001 S Lee's Summit Rd, Independence, MO 64057"],
     ['300 N Spring St Apt 3', '300 N Spring St Apt 3, Independence, MO 64050'],
     ['300 N Spring St #2', '300 N Spring St Apt 2, Independence, MO 64050'],
+    ['300 N Spring St, Unit 2, Independence, MO', '300 N Spring St Apt 2, Independence, MO 64050'],
   ])('reads abbreviations and units: "%s"', (text, address) => {
     const db = geocoder();
     expect(best(db, text)).toMatchObject({ address, score: 100 });

@@ -390,12 +390,14 @@ function splitStreetLine(
 
 /** Reads "1234 S Noland Rd, Independence, MO 64055" and its many looser spellings. */
 function parseSingleLine(db: Database, text: string): ParsedQuery {
-  const commaAt = text.indexOf(',');
-  const hasTail = commaAt >= 0;
-  const lineTokens = rawTokens(hasTail ? text.slice(0, commaAt) : text);
+  const [first = '', ...others] = text.split(',');
+  const hasTail = others.length > 0;
+  // A part that starts with a unit word ("1234 S Noland Rd, Apt 2, ...") belongs to the line.
+  const isUnit = (part: string): boolean => normalizeTokens(rawTokens(part))[0] === 'UNIT';
+  const lineTokens = rawTokens([first, ...others.filter(isUnit)].join(' '));
   // ZIP, state and city are read from the end: of what follows the first comma, or, with
   // no comma, of the whole line (then `tail` is the line itself and is trimmed in place).
-  const tail = hasTail ? rawTokens(text.slice(commaAt + 1)) : lineTokens;
+  const tail = hasTail ? rawTokens(others.filter((part) => !isUnit(part)).join(' ')) : lineTokens;
   const cities = knownCities(db);
   let zip: string | undefined;
   let state: string | undefined;
