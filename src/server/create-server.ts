@@ -29,7 +29,11 @@ import {
   type TokenPolicy,
 } from './auth/accounts.js';
 import type { Database } from './db/open-database.js';
-import { applyEdits, type LayerEdits } from './edits/apply-edits.js';
+import {
+  processChangeRequest,
+  type ChangeOutcome,
+} from './change-requests/process-change-requests.js';
+import { applyEdits, type EditResult, type LayerEdits } from './edits/apply-edits.js';
 import {
   findAddressCandidates,
   geocodeServiceInfo,
@@ -57,6 +61,21 @@ import { tableName } from './db/registry-tables.js';
 /** Independence, Missouri: the demo city. */
 export const DEFAULT_CITY_EXTENT: Extent = { xmin: -94.48, ymin: 39.03, xmax: -94.33, ymax: 39.13 };
 
+/** How a refused change request is reported in its add result (never which part was wrong). */
+const CHANGE_REQUEST_ERRORS: Readonly<
+  Record<
+    Extract<ChangeOutcome, { status: 'rejected' }>['reason'],
+    { code: number; description: string }
+  >
+> = {
+  BAD_CODE: { code: 403, description: 'The registration reference or manage code is not right.' },
+  RATE_LIMITED: {
+    code: 429,
+    description: 'Too many attempts for this registration. Try again in an hour.',
+  },
+  INVALID_CHANGES: { code: 400, description: 'The requested changes are not valid.' },
+};
+
 export interface ServerOptions {
   readonly db: Database;
   /** Folder of built demo pages served at `/`; none serves only the API. */
@@ -69,11 +88,8 @@ export interface ServerOptions {
   readonly log?: boolean;
   /** Largest request body in bytes. */
   readonly bodyLimit?: number;
-  /** Runs after edits commit, e.g. the change-request processor. */
-  readonly afterEdits?: (
-    db: Database,
-    added: readonly { layer: LayerDef; objectId: number }[],
-  ) => void;
+  /** Apply change requests as they arrive (default); off leaves them for the CLI. */
+  readonly processChangeRequests?: boolean;
 }
 
 declare module 'fastify' {
@@ -355,13 +371,22 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     rollbackOnFailure: boolParam(params, 'rollbackOnFailure', rollbackDefault),
     useGlobalIds: boolParam(params, 'useGlobalIds', false),
   });
+  const settleChangeRequest = (layer: LayerDef, result: EditResult): EditResult => {
+    if (layer.name !== 'ChangeRequests') return result;
+    const outcome = processChangeRequest(db, result.objectId);
+    if (outcome.status !== 'rejected') return result;
+    const error = CHANGE_REQUEST_ERRORS[outcome.reason];
+    return {
+      ...result,
+      success: false,
+      error: { code: error.code, description: [error.description, ...outcome.details].join(' ') },
+    };
+  };
   const editContext = (request: FastifyRequest, view: ViewName) => ({
     db,
     view,
     caller: request.caller,
-    afterCommit: options.afterEdits
-      ? (added: readonly { layer: LayerDef; objectId: number }[]) => options.afterEdits?.(db, added)
-      : undefined,
+    settleAdd: options.processChangeRequests === false ? undefined : settleChangeRequest,
   });
   const featureList = (params: Params, name: string): unknown[] | undefined => {
     const value = jsonParam(params, name);

@@ -41,7 +41,7 @@ const corsOrigins = (process.env.CCR_CORS_ORIGINS ?? '')
   .split(',')
   .map((o) => o.trim())
   .filter(Boolean);
-const app = await createServer({ db, staticDir, corsOrigins, log: true, afterEdits: undefined });
+const app = await createServer({ db, staticDir, corsOrigins, log: true });
 await app.listen({ port, host });
 console.log(
   `Community Camera Registry on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`,

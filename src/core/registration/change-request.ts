@@ -20,7 +20,10 @@ export interface LonLat {
 export interface ChangeRequestPayload {
   readonly site?: Partial<SiteAttributes>;
   readonly location?: LonLat;
-  readonly cameras?: readonly { readonly attributes: Partial<CameraAttributes>; readonly location: LonLat }[];
+  readonly cameras?: readonly {
+    readonly attributes: Partial<CameraAttributes>;
+    readonly location: LonLat;
+  }[];
 }
 
 /** Site fields a registrant may change after registering (not the reference or hash). */
@@ -46,14 +49,20 @@ export type PayloadResult =
       readonly ok: true;
       readonly site: Record<string, AttributeValue>;
       readonly location?: LonLat;
-      readonly cameras?: readonly { attributes: Record<string, AttributeValue>; location: LonLat }[];
+      readonly cameras?: readonly {
+        attributes: Record<string, AttributeValue>;
+        location: LonLat;
+      }[];
     }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
 
 function validLonLat(value: unknown): value is LonLat {
   const p = value as LonLat | undefined;
   return (
-    typeof p?.x === 'number' && typeof p.y === 'number' && Math.abs(p.x) <= 180 && Math.abs(p.y) <= 90
+    typeof p?.x === 'number' &&
+    typeof p.y === 'number' &&
+    Math.abs(p.x) <= 180 &&
+    Math.abs(p.y) <= 90
   );
 }
 
@@ -73,15 +82,26 @@ export function validateChangePayload(raw: unknown): PayloadResult {
   }
   const cameras: { attributes: Record<string, AttributeValue>; location: LonLat }[] = [];
   if (payload.cameras !== undefined) {
-    if (!Array.isArray(payload.cameras) || payload.cameras.length === 0 || payload.cameras.length > 50) {
+    if (
+      !Array.isArray(payload.cameras) ||
+      payload.cameras.length === 0 ||
+      payload.cameras.length > 50
+    ) {
       issues.push({ field: 'cameras', code: 'OUT_OF_RANGE', limit: [1, 50] });
     } else {
       payload.cameras.forEach((camera, index) => {
         // The site is known to the processor; validate as if attached to a placeholder.
-        const attributes = { ...camera.attributes, site_guid: '{00000000-0000-0000-0000-000000000000}' };
+        const attributes = {
+          ...camera.attributes,
+          site_guid: '{00000000-0000-0000-0000-000000000000}',
+        };
         const result = validateAttributes(CAMERAS, attributes, { view: 'public', mode: 'create' });
-        if (!result.ok) issues.push(...result.issues.map((i) => ({ ...i, field: `cameras[${index}].${i.field}` })));
-        if (!validLonLat(camera.location)) issues.push({ field: `cameras[${index}].location`, code: 'WRONG_TYPE' });
+        if (!result.ok)
+          issues.push(
+            ...result.issues.map((i) => ({ ...i, field: `cameras[${index}].${i.field}` })),
+          );
+        if (!validLonLat(camera.location))
+          issues.push({ field: `cameras[${index}].location`, code: 'WRONG_TYPE' });
         if (result.ok && validLonLat(camera.location)) {
           const { site_guid: _placeholder, ...rest } = result.value;
           cameras.push({ attributes: rest, location: camera.location });

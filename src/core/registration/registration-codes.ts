@@ -18,7 +18,8 @@ function encode(bytes: Uint8Array, groups: number): string {
       bits -= 5;
     }
   }
-  if (characters.length < groups * 4) throw new RangeError(`Need more random bytes: ${bytes.length}`);
+  if (characters.length < groups * 4)
+    throw new RangeError(`Need more random bytes: ${bytes.length}`);
   const out: string[] = [];
   for (let i = 0; i < groups; i += 1) out.push(characters.slice(i * 4, i * 4 + 4).join(''));
   return out.join('-');
@@ -39,11 +40,7 @@ export function formatManageCode(randomBytes: Uint8Array): string {
  * letters people confuse with digits read as Crockford does (O→0, I/L→1).
  */
 export function normalizeCode(typed: string): string {
-  return typed
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return typed.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 /** Normalized and regrouped by four, as the reference is stored. */

@@ -1,3 +1,4 @@
+import { normalizeReference } from '../registration/registration-codes.js';
 import type { FieldDef, LayerDef, ViewName } from '../schema/schema-types.js';
 import { fieldsInView } from '../schema/views.js';
 
@@ -63,7 +64,7 @@ function checkFormat(field: FieldDef, text: string): ValidationIssue | undefined
     case 'sha256':
       return SHA256.test(text) ? undefined : { field: field.name, code: IssueCode.InvalidFormat };
     case 'reference':
-      return REFERENCE.test(text)
+      return REFERENCE.test(normalizeReference(text))
         ? undefined
         : { field: field.name, code: IssueCode.InvalidFormat };
     case undefined:
@@ -90,7 +91,9 @@ function checkValue(field: FieldDef, raw: unknown): AttributeValue | ValidationI
         }
         return codes.join(',');
       }
-      return checkFormat(field, text) ?? text;
+      return (
+        checkFormat(field, text) ?? (field.format === 'reference' ? normalizeReference(text) : text)
+      );
     }
     case 'guid':
     case 'globalId': {

@@ -58,8 +58,11 @@ export interface EditContext {
   readonly view: ViewName;
   readonly caller: Caller;
   readonly now?: number;
-  /** Called after commit with what was added, e.g. to process change requests. */
-  readonly afterCommit?: (added: readonly { layer: LayerDef; objectId: number }[]) => void;
+  /**
+   * Called after commit for each successful add; its answer replaces the add's result
+   * (the change-request processor reports a refused manage code this way).
+   */
+  readonly settleAdd?: (layer: LayerDef, result: EditResult) => EditResult;
 }
 
 export interface EditOptions {
@@ -419,7 +422,6 @@ export function applyEdits(
     if (edit.deletes?.length) requireOperation(layer, ctx.view, 'delete');
     return layer;
   });
-  const added: { layer: LayerDef; objectId: number }[] = [];
   const problems: string[] = [];
 
   const run = (label: string, work: () => EditResult): EditResult => {
@@ -451,11 +453,7 @@ export function applyEdits(
       const out = edits.map((edit, i) => {
         const layer = layers[i] as LayerDef;
         const addResults = (edit.adds ?? []).map((raw, index) =>
-          run(`${layer.name} add ${index}`, () => {
-            const result = addOne(ctx, layer, raw, index, options, now);
-            added.push({ layer, objectId: result.objectId });
-            return result;
-          }),
+          run(`${layer.name} add ${index}`, () => addOne(ctx, layer, raw, index, options, now)),
         );
         const updateResults = (edit.updates ?? []).map((raw, index) =>
           run(`${layer.name} update ${index}`, () =>
@@ -476,8 +474,14 @@ export function applyEdits(
     }
     throw error;
   }
-  ctx.afterCommit?.(added.filter((a) => a.objectId > 0));
-  return results;
+  const settle = ctx.settleAdd;
+  if (!settle) return results;
+  return results.map((result, i) => ({
+    ...result,
+    addResults: result.addResults.map((add) =>
+      add.success ? settle(layers[i] as LayerDef, add) : add,
+    ),
+  }));
 }
 
 class RollBack extends Error {}

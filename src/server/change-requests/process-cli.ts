@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/open-database.js';
+import { processPendingChangeRequests } from './process-change-requests.js';
+
+/**
+ * `tsx src/server/change-requests/process-cli.ts --db FILE`: applies every pending
+ * change request (the local server also does this as each request arrives).
+ * Prints counts only: requests carry contact details.
+ */
+const { values } = parseArgs({ options: { db: { type: 'string' } } });
+if (!values.db || !existsSync(values.db)) {
+  console.error('Usage: process-cli --db FILE (an existing registry database)');
+  process.exit(2);
+}
+const db = openDatabase(values.db);
+const outcomes = processPendingChangeRequests(db);
+const count = (predicate: (o: (typeof outcomes)[number]) => boolean) =>
+  outcomes.filter(predicate).length;
+console.log(
+  `Processed ${outcomes.length} change request(s): ${count((o) => o.status === 'applied')} applied, ${count((o) => o.status === 'rejected')} rejected.`,
+);
+db.close();
