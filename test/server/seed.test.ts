@@ -1,3 +1,4 @@
+import { hashManageCode } from '../../src/server/auth/manage-code.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,6 @@ import { generateAddressPoints } from '../../src/server/seed/generate-address-po
 import {
   canarySiteIndex,
   generateRegistry,
-  hashManageCode,
   type GeneratedSite,
 } from '../../src/server/seed/generate-registry.js';
 import { CITY_BOX } from '../../src/server/seed/independence-streets.js';
@@ -161,11 +161,15 @@ describe('generateRegistry', () => {
         /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){2}$/,
       );
       refs.add(site.attributes.registration_ref);
-      expect(site.attributes.manage_code_hash).toBe(hashManageCode(manageCode));
+      expect(site.attributes.manage_code_hash).toBe(
+        hashManageCode(site.attributes.registration_ref as string, manageCode),
+      );
       expect(site.attributes.manage_code_hash).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(refs.size).toBe(all.length);
-    expect(hashManageCode('ab12-cd34')).toBe(hashManageCode('AB12CD34'));
+    expect(hashManageCode('7k3m-9qxp-3htd', 'ab12-cd34')).toBe(
+      hashManageCode('7K3M9QXP3HTD', 'AB12CD34'),
+    );
   });
 
   it('gives a realistic mix of statuses, contacts and dates', () => {

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hashManageCode } from '../auth/manage-code.js';
 import {
   CAMERAS,
   CHANGE_REQUESTS,
@@ -41,10 +42,6 @@ interface RequestRow {
   request_type: string | null;
   payload: string | null;
   request_status: string | null;
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 function sameHex(a: string, b: string): boolean {
@@ -117,7 +114,7 @@ export function processChangeRequest(
     };
     if (recentFailures(db, reference, now) >= maxFailures) return reject('RATE_LIMITED');
     const site = siteByReference(db, reference);
-    const presented = sha256Hex(manageCodeHashInput(reference, request.manage_code ?? ''));
+    const presented = hashManageCode(reference, request.manage_code ?? '');
     // Unknown reference and wrong code look the same, so neither can be probed.
     if (!site || !site.hash || !sameHex(presented, site.hash)) return reject('BAD_CODE');
 

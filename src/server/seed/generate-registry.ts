@@ -1,3 +1,4 @@
+import { hashManageCode } from '../auth/manage-code.js';
 import { createHash } from 'node:crypto';
 import { CONFIRMATION_INTERVAL_DAYS } from '../../core/schema/registry-schema.js';
 import type { Row, StoredPoint } from '../db/feature-rows.js';
@@ -291,13 +292,6 @@ const FIXED_FOV = [80, 90, 90, 100, 110] as const;
 /** Which site carries the canary: the middle one, so it is neither first nor last. */
 export function canarySiteIndex(sites: number): number {
   return Math.floor(sites / 2);
-}
-
-/** The stored form of a manage code: sha256 hex of its letters and digits, upper-cased. */
-export function hashManageCode(code: string): string {
-  return createHash('sha256')
-    .update(code.toUpperCase().replace(/[^0-9A-Z]/g, ''))
-    .digest('hex');
 }
 
 /** Upper-case hex of every byte: a table beats `toString(16)` by far on the seeding path. */
@@ -658,14 +652,15 @@ export function* generateRegistry(
       ? `${canary}@example.com`
       : `${asciiLower(first)}.${asciiLower(last)}${mailNumber}@example.com`;
 
+    const reference = registrationRef(index, refKeys);
     yield {
       index,
       manageCode: code,
       site: {
         attributes: {
           GlobalID: globalId,
-          registration_ref: registrationRef(index, refKeys),
-          manage_code_hash: hashManageCode(code),
+          registration_ref: reference,
+          manage_code_hash: hashManageCode(reference, code),
           site_type: siteType,
           business_name: name,
           contact_name: contactName,
