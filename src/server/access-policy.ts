@@ -16,7 +16,12 @@ export interface RoutePolicy {
   readonly url: string;
   readonly access: Access;
   readonly purpose: string;
+  /** Per-client request budget that applies (see `RateLimits` in create-server.ts). */
+  readonly rate?: RateClass;
 }
+
+/** Budgets: sign-in attempts, anonymous writes, and anonymous look-ups (geocoder). */
+export type RateClass = 'sign-in' | 'anonymous-edit' | 'lookup';
 
 const ANYONE: Access = { kind: 'anyone' };
 const BY_VIEW: Access = { kind: 'service-view' };
@@ -48,12 +53,14 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     url: '/arcgis/sharing/rest/generateToken',
     access: ANYONE,
     purpose: 'Sign in (portal style)',
+    rate: 'sign-in',
   },
   {
     methods: WRITE,
     url: '/arcgis/tokens/generateToken',
     access: ANYONE,
     purpose: 'Sign in (server style)',
+    rate: 'sign-in',
   },
   {
     methods: READ,
@@ -74,6 +81,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     url: `${FS}/applyEdits`,
     access: BY_VIEW,
     purpose: 'Edits across layers in one transaction',
+    rate: 'anonymous-edit',
   },
   { methods: READ, url: `${FS}/:layer`, access: BY_VIEW, purpose: 'Layer description' },
   { methods: READ, url: `${FS}/:layer/query`, access: BY_VIEW, purpose: 'Query features' },
@@ -88,19 +96,28 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     url: `${FS}/:layer/applyEdits`,
     access: BY_VIEW,
     purpose: 'Add, update and delete features',
+    rate: 'anonymous-edit',
   },
-  { methods: WRITE, url: `${FS}/:layer/addFeatures`, access: BY_VIEW, purpose: 'Add features' },
+  {
+    methods: WRITE,
+    url: `${FS}/:layer/addFeatures`,
+    access: BY_VIEW,
+    purpose: 'Add features',
+    rate: 'anonymous-edit',
+  },
   {
     methods: WRITE,
     url: `${FS}/:layer/updateFeatures`,
     access: BY_VIEW,
     purpose: 'Update features',
+    rate: 'anonymous-edit',
   },
   {
     methods: WRITE,
     url: `${FS}/:layer/deleteFeatures`,
     access: BY_VIEW,
     purpose: 'Delete features',
+    rate: 'anonymous-edit',
   },
   {
     methods: READ,
@@ -113,18 +130,21 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     url: '/arcgis/rest/services/Geocode/GeocodeServer/findAddressCandidates',
     access: ANYONE,
     purpose: 'Find an address',
+    rate: 'lookup',
   },
   {
     methods: READ,
     url: '/arcgis/rest/services/Geocode/GeocodeServer/suggest',
     access: ANYONE,
     purpose: 'Address suggestions while typing',
+    rate: 'lookup',
   },
   {
     methods: READ,
     url: '/arcgis/rest/services/Geocode/GeocodeServer/reverseGeocode',
     access: ANYONE,
     purpose: 'Address nearest a point',
+    rate: 'lookup',
   },
   {
     methods: READ,

@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
   LogController,
@@ -18,7 +19,7 @@ import {
   SERVICE_OF_VIEW,
   viewOfService,
 } from '../core/schema/views.js';
-import { policyFor, viewAllows, type RoutePolicy } from './access-policy.js';
+import { policyFor, viewAllows, type RateClass, type RoutePolicy } from './access-policy.js';
 import { notFound, notPermitted, toArcgisError, tokenRequired } from './arcgis-error.js';
 import {
   ANONYMOUS,
@@ -30,10 +31,22 @@ import {
 } from './auth/accounts.js';
 import type { Database } from './db/open-database.js';
 import {
+  checkEditCounts,
+  checkOfficerQuery,
+  looksLikeBot,
+  type BotCheck,
+} from './security/request-limits.js';
+import { recordSecurityEvent, type SecurityEventKind } from './security/security-events.js';
+import {
   processChangeRequest,
   type ChangeOutcome,
 } from './change-requests/process-change-requests.js';
-import { applyEdits, type EditResult, type LayerEdits } from './edits/apply-edits.js';
+import {
+  applyEdits,
+  type EditResult,
+  type LayerEditResults,
+  type LayerEdits,
+} from './edits/apply-edits.js';
 import {
   findAddressCandidates,
   geocodeServiceInfo,
@@ -90,7 +103,29 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Apply change requests as they arrive (default); off leaves them for the CLI. */
   readonly processChangeRequests?: boolean;
+  /** Requests per minute per client for each budget; `false` turns budgets off (tests). */
+  readonly rateLimits?: Readonly<Record<RateClass, number>> | false;
+  /** Honeypot and minimum fill time for anonymous registrations; `false` turns them off. */
+  readonly botCheck?: BotCheck | false;
 }
+
+/** Requests per minute per client address. */
+export const DEFAULT_RATE_LIMITS: Readonly<Record<RateClass, number>> = {
+  'sign-in': 10,
+  'anonymous-edit': 20,
+  lookup: 240,
+};
+
+const SECURITY_EVENT_OF: Partial<Record<ErrorCode, SecurityEventKind>> = {
+  AUTH_REQUIRED: 'TOKEN_REQUIRED',
+  INVALID_TOKEN: 'TOKEN_INVALID',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  TOO_LARGE: 'TOO_LARGE',
+};
+
+/** Failures that keep their real HTTP status besides the envelope: proxies and clients act on them. */
+const TRANSPORT_STATUS: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 429, TOO_LARGE: 413 };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -158,6 +193,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     }
   });
 
+  const rateLimits = options.rateLimits === undefined ? DEFAULT_RATE_LIMITS : options.rateLimits;
+  const botCheck = options.botCheck === undefined ? { minFillMs: 3000 } : options.botCheck;
+  if (rateLimits) {
+    await app.register(rateLimit, {
+      global: false,
+      hook: 'preHandler',
+      errorResponseBuilder: (_request, context) =>
+        new AppError(ErrorCode.RateLimited, 'Too many requests. Try again later.', [
+          `Retry after ${Math.ceil(context.ttl / 1000)} seconds.`,
+        ]),
+    });
+  }
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -219,6 +266,18 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     });
   }
 
+  const audit = (request: FastifyRequest, kind: SecurityEventKind, username?: string | null) => {
+    try {
+      recordSecurityEvent(db, {
+        kind,
+        username: username ?? (request.caller?.kind === 'user' ? request.caller.username : null),
+        route: request.routeOptions.url ?? 'unmatched',
+      });
+    } catch (error) {
+      log(error);
+    }
+  };
+
   app.setErrorHandler((error, request, reply) => {
     let failure: unknown = error;
     const status = (error as { statusCode?: number }).statusCode;
@@ -233,7 +292,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       failure = new AppError(ErrorCode.InvalidInput, 'The request could not be read.');
     }
     const params = request.params_ ?? {};
-    return send(reply.code(200), params, toArcgisError(failure, log));
+    const code = failure instanceof AppError ? failure.code : undefined;
+    const kind = code ? SECURITY_EVENT_OF[code] : undefined;
+    if (kind) audit(request, kind);
+    return send(
+      reply.code((code && TRANSPORT_STATUS[code]) ?? 200),
+      params,
+      toArcgisError(failure, log),
+    );
   });
   app.setNotFoundHandler((request, reply) =>
     send(
@@ -270,10 +336,24 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     url: string,
     handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
   ) => {
-    const policy = methodsOf(url);
+    const policy = policyOf(url);
+    const budget = policy.rate && rateLimits ? rateLimits[policy.rate] : undefined;
     app.route({
-      method: [...policy],
+      method: [...policy.methods],
       url,
+      ...(budget === undefined
+        ? {}
+        : {
+            config: {
+              rateLimit: {
+                max: budget,
+                timeWindow: 60_000,
+                // Signed-in staff are accountable by name; only sign-in and anonymous calls are budgeted.
+                allowList: (request: FastifyRequest) =>
+                  policy.rate !== 'sign-in' && request.caller?.kind === 'user',
+              },
+            },
+          }),
       handler: async (request, reply) => handler(request, reply),
     });
   };
@@ -302,11 +382,23 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         "'username' and 'password' are required.",
       ]);
     }
-    const issued = await signIn(
-      db,
-      { username, password, expirationMinutes: intParam(params, 'expiration', { min: 1 }) },
-      tokenPolicy,
-    );
+    let issued;
+    try {
+      issued = await signIn(
+        db,
+        { username, password, expirationMinutes: intParam(params, 'expiration', { min: 1 }) },
+        tokenPolicy,
+      );
+    } catch (error) {
+      const locked =
+        error instanceof AppError && error.details.some((d) => d.startsWith('Too many'));
+      audit(
+        request,
+        locked ? 'ACCOUNT_LOCKED' : 'SIGN_IN_FAILED',
+        username.toLowerCase().slice(0, 64),
+      );
+      throw error;
+    }
     return send(reply, params, { token: issued.token, expires: issued.expires, ssl: false });
   };
   route('/arcgis/sharing/rest/generateToken', generateToken);
@@ -358,6 +450,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const view = viewFor(request);
     const layer = layerFor(request, view);
     requireQuery(layer, view);
+    if (view === 'officer') checkOfficerQuery(layer, request.params_);
     const { body, format } = runQuery({ db, layer, view }, request.params_);
     return send(reply, request.params_, body, format);
   });
@@ -388,6 +481,48 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     caller: request.caller,
     settleAdd: options.processChangeRequests === false ? undefined : settleChangeRequest,
   });
+  /**
+   * Every edit route funnels here: anonymous writes must come from an allowed origin,
+   * carry at most one registration, and not look like a bot (a bot gets a silent drop).
+   */
+  const edit = (
+    request: FastifyRequest,
+    view: ViewName,
+    edits: readonly LayerEdits[],
+    opts: { rollbackOnFailure: boolean; useGlobalIds: boolean },
+  ): LayerEditResults[] => {
+    const anonymous = request.caller.kind === 'anonymous';
+    const origin = request.headers.origin;
+    if (
+      anonymous &&
+      origin !== undefined &&
+      origin !== rootUrl(request) &&
+      !(options.corsOrigins ?? []).includes(origin)
+    ) {
+      audit(request, 'ORIGIN_REFUSED');
+      throw notPermitted('Requests from this site are not accepted.');
+    }
+    checkEditCounts(
+      edits,
+      edits.map((e) => layerById(e.layerId) as LayerDef),
+      anonymous,
+    );
+    if (anonymous && botCheck && looksLikeBot(request.params_, botCheck)) {
+      audit(request, 'BOT_DROPPED');
+      return edits.map((e) => ({
+        id: e.layerId,
+        addResults: (e.adds ?? []).map(() => ({
+          objectId: 0,
+          uniqueId: 0,
+          globalId: null,
+          success: true,
+        })),
+        updateResults: [],
+        deleteResults: [],
+      }));
+    }
+    return applyEdits(editContext(request, view), edits, opts);
+  };
   const featureList = (params: Params, name: string): unknown[] | undefined => {
     const value = jsonParam(params, name);
     if (value === undefined) return undefined;
@@ -417,7 +552,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       updates: featureList(params, 'updates'),
       deletes: deleteTargets(params, opts.useGlobalIds),
     };
-    const [result] = applyEdits(editContext(request, view), [edits], opts);
+    const [result] = edit(request, view, [edits], opts);
     return send(
       reply,
       params,
@@ -432,8 +567,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const params = request.params_;
     const view = viewFor(request);
     const layer = layerFor(request, view);
-    const [result] = applyEdits(
-      editContext(request, view),
+    const [result] = edit(
+      request,
+      view,
       [{ layerId: layer.id, adds: featureList(params, 'features') ?? [] }],
       editOptions(params, true),
     );
@@ -443,8 +579,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const params = request.params_;
     const view = viewFor(request);
     const layer = layerFor(request, view);
-    const [result] = applyEdits(
-      editContext(request, view),
+    const [result] = edit(
+      request,
+      view,
       [{ layerId: layer.id, updates: featureList(params, 'features') ?? [] }],
       editOptions(params, true),
     );
@@ -469,11 +606,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         'objectIds',
       ]);
     }
-    const [result] = applyEdits(
-      editContext(request, view),
-      [{ layerId: layer.id, deletes: targets }],
-      { rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true), useGlobalIds: false },
-    );
+    const [result] = edit(request, view, [{ layerId: layer.id, deletes: targets }], {
+      rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true),
+      useGlobalIds: false,
+    });
     return send(reply, params, withMoment(params, { deleteResults: result?.deleteResults ?? [] }));
   });
   route(`${FS}/applyEdits`, (request, reply) => {
@@ -509,7 +645,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
             : (list('deletes') as (number | string)[] | undefined),
       };
     });
-    const results = applyEdits(editContext(request, view), edits, opts);
+    const results = edit(request, view, edits, opts);
     return send(reply, params, results);
   });
 
@@ -541,8 +677,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   return app;
 }
 
-function methodsOf(url: string): RoutePolicy['methods'] {
+function policyOf(url: string): RoutePolicy {
   const policy = ['GET', 'POST'].map((m) => policyFor(m, url)).find((p) => p !== undefined);
   if (!policy) throw new Error(`Route ${url} has no access policy`);
-  return policy.methods;
+  return policy;
 }

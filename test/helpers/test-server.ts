@@ -32,7 +32,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     demoPassword: TEST_PASSWORD,
     now: Date.UTC(2026, 10, 1),
   });
-  const app = await createServer({ ...options, db });
+  // Budgets and bot checks are off unless a test turns them on: tests post faster than people.
+  const app = await createServer({ rateLimits: false, botCheck: false, ...options, db });
   await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

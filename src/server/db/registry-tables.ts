@@ -93,6 +93,13 @@ const SYSTEM_DDL = [
      last_used_at INTEGER NOT NULL
    )`,
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS security_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     username TEXT,
+     route TEXT NOT NULL
+   )`,
 ];
 
 /** Creates every table the server keeps, from the one schema; safe to run on every start. */
