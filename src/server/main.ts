@@ -8,7 +8,8 @@ import { DEFAULT_DEMO_PASSWORD, seedDatabase } from './seed/seed-database.js';
 /**
  * `npm start` (demo pages + service) and `npm run serve` (service only).
  * Environment: PORT (8080), HOST (127.0.0.1), CCR_DB (data/registry.sqlite, seeded when
- * missing), CCR_SEED_SITES (2000), CCR_DEMO_PASSWORD, CCR_CORS_ORIGINS (comma-separated).
+ * missing), CCR_SEED_SITES (2000), CCR_DEMO_PASSWORD, CCR_CORS_ORIGINS (comma-separated),
+ * CCR_RATE_LIMITS (`off` turns per-client budgets and bot checks off).
  */
 const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } } });
 const root = resolve(import.meta.dirname, '../..');
@@ -41,7 +42,16 @@ const corsOrigins = (process.env.CCR_CORS_ORIGINS ?? '')
   .split(',')
   .map((o) => o.trim())
   .filter(Boolean);
-const app = await createServer({ db, staticDir, corsOrigins, log: true });
+// Budgets and bot checks are on unless CCR_RATE_LIMITS=off (load tests from one address).
+const limitsOff = process.env.CCR_RATE_LIMITS === 'off';
+const app = await createServer({
+  db,
+  staticDir,
+  corsOrigins,
+  log: true,
+  rateLimits: limitsOff ? false : undefined,
+  botCheck: limitsOff ? false : undefined,
+});
 await app.listen({ port, host });
 console.log(
   `Community Camera Registry on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`,

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityEvents } from '../../src/server/security/security-events.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const guid = () => `{${randomUUID().toUpperCase()}}`;
+
+function site(extra: Record<string, unknown> = {}) {
+  return {
+    attributes: {
+      registration_ref: '7K3M-9QXP-3HTD',
+      manage_code_hash: 'a'.repeat(64),
+      site_type: 'residence',
+      contact_name: 'Guard Test',
+      contact_role: 'owner',
+      phone: '+18165550100',
+      address: '1 Test St',
+      share_willingness: 'yes',
+      consent_version: '2026-01',
+      ...extra,
+    },
+    geometry: { x: -94.41, y: 39.08 },
+  };
+}
+
+async function post(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ f: 'json', ...form }),
+  });
+  return { response, body: (await response.json()) as Record<string, unknown> };
+}
+
+function siteCount(server: TestServer): number {
+  return (server.db.prepare('SELECT COUNT(*) AS n FROM sites').get() as { n: number }).n;
+}
+
+describe('guards on the public form', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      rateLimits: { 'sign-in': 3, 'anonymous-edit': 6, lookup: 100 },
+      botCheck: { minFillMs: 3000 },
+      corsOrigins: ['https://city.example'],
+    });
+  });
+  afterAll(() => server.close());
+  const addUrl = () => `${server.service('CommunityCameras_public')}/0/addFeatures`;
+
+  it('drops a bot silently: the honeypot was filled, or the form was filled too fast', async () => {
+    const before = siteCount(server);
+    const honeypot = await post(addUrl(), {
+      features: JSON.stringify([site()]),
+      ccr_hp: 'http://spam.example',
+      ccr_fill_ms: '60000',
+    });
+    expect(honeypot.body).toMatchObject({ addResults: [{ success: true }] });
+    const fast = await post(addUrl(), {
+      features: JSON.stringify([site()]),
+      ccr_hp: '',
+      ccr_fill_ms: '900',
+    });
+    expect(fast.body).toMatchObject({ addResults: [{ success: true }] });
+    expect(siteCount(server)).toBe(before);
+    const person = await post(addUrl(), {
+      features: JSON.stringify([site()]),
+      ccr_hp: '',
+      ccr_fill_ms: '95000',
+    });
+    expect(person.body).toMatchObject({ addResults: [{ success: true }] });
+    expect(siteCount(server)).toBe(before + 1);
+    expect(securityEvents(server.db).filter((e) => e.kind === 'BOT_DROPPED')).toHaveLength(2);
+  });
+
+  it('refuses anonymous writes from other sites, accepts allow-listed ones', async () => {
+    const foreign = await post(
+      addUrl(),
+      { features: JSON.stringify([site()]) },
+      { origin: 'https://evil.example' },
+    );
+    expect(foreign.body).toMatchObject({ error: { code: 403 } });
+    const allowed = await post(
+      addUrl(),
+      { features: JSON.stringify([site()]) },
+      { origin: 'https://city.example' },
+    );
+    expect(allowed.body).toMatchObject({ addResults: [{ success: true }] });
+    expect(allowed.response.headers.get('access-control-allow-origin')).toBe(
+      'https://city.example',
+    );
+    expect(foreign.response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('takes one registration per call from anonymous callers', async () => {
+    const { body, response } = await post(
+      `${server.service('CommunityCameras_public')}/applyEdits`,
+      {
+        edits: JSON.stringify([{ id: 0, adds: [site(), site()] }]),
+      },
+    );
+    expect(response.status).toBe(413);
+    expect(body).toMatchObject({ error: { code: 413 } });
+  });
+
+  it('answers 429 with Retry-After once a client spends its budget', async () => {
+    let limited: Awaited<ReturnType<typeof post>> | undefined;
+    for (let i = 0; i < 12 && !limited; i += 1) {
+      const attempt = await post(addUrl(), {
+        features: JSON.stringify([site({ GlobalID: guid() })]),
+      });
+      if (attempt.response.status === 429) limited = attempt;
+    }
+    expect(limited?.body).toMatchObject({ error: { code: 429 } });
+    expect(Number(limited?.response.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('budgets sign-in attempts and records each failure without the password', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const attempt = await post(`${server.url}/arcgis/sharing/rest/generateToken`, {
+        username: 'officer1',
+        password: `wrong-secret-${i}`,
+      });
+      statuses.push(attempt.response.status);
+    }
+    expect(statuses).toContain(429);
+    const failures = securityEvents(server.db).filter((e) => e.kind === 'SIGN_IN_FAILED');
+    expect(failures.length).toBeGreaterThanOrEqual(3);
+    expect(failures[0]).toMatchObject({
+      username: 'officer1',
+      route: '/arcgis/sharing/rest/generateToken',
+    });
+    const stored = JSON.stringify(server.db.prepare('SELECT * FROM security_events').all());
+    expect(stored).not.toContain('wrong-secret');
+  });
+});
+
+describe('officer queries', () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startTestServer({ sites: 300 });
+    token = await server.token('officer1');
+  });
+  afterAll(() => server.close());
+  const query = (layer: number, params: Record<string, string>) =>
+    post(`${server.service('CommunityCameras_officer')}/${layer}/query`, {
+      token,
+      outFields: '*',
+      ...params,
+    });
+
+  it('need a location: a query of everything is refused and recorded', async () => {
+    for (const params of [
+      { where: '1=1' },
+      { where: '1=1', returnCountOnly: 'true' },
+      { where: '1=1', returnIdsOnly: 'true' },
+    ]) {
+      const { body } = await query(1, params);
+      expect(body).toMatchObject({ error: { code: 400 } });
+    }
+  });
+
+  it('may not cover more than a few kilometres', async () => {
+    const { body } = await query(0, {
+      geometry: '-94.48,39.03,-94.33,39.13',
+      geometryType: 'esriGeometryEnvelope',
+    });
+    expect(body).toMatchObject({ error: { code: 400 } });
+  });
+
+  it('work with a nearby area, with object IDs, or with the GlobalIDs of sites', async () => {
+    const near = await query(1, {
+      geometry: '-94.4155,39.0911',
+      distance: '800',
+      units: 'esriSRUnit_Meter',
+    });
+    expect(near.body.features).toBeInstanceOf(Array);
+    const cameras = near.body.features as { attributes: { site_guid: string } }[];
+    expect(cameras.length).toBeGreaterThan(0);
+    const guids = [...new Set(cameras.map((c) => c.attributes.site_guid))].slice(0, 5);
+    const sites = await query(0, {
+      where: `GlobalID IN (${guids.map((g) => `'${g}'`).join(',')})`,
+    });
+    expect((sites.body.features as unknown[]).length).toBeGreaterThan(0);
+    const byId = await query(0, { objectIds: '1,2,3' });
+    expect(byId.body.features).toBeInstanceOf(Array);
+  });
+
+  it('are never cached', async () => {
+    const { response } = await query(1, {
+      geometry: '-94.4155,39.0911',
+      distance: '100',
+      units: 'esriSRUnit_Meter',
+    });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('headers on served pages', () => {
+  it('carry a content security policy, nosniff and a referrer policy', async () => {
+    const server = await startTestServer();
+    try {
+      const response = await fetch(`${server.url}/arcgis/rest/info?f=json`);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    } finally {
+      await server.close();
+    }
+  });
+});
