@@ -57,7 +57,6 @@ import { streetsGeojson } from './handlers/demo-data.js';
 import { describeLayer, describeService, SERVER_VERSION } from './handlers/service-info.js';
 import { queryRelatedRecords } from './query/query-related.js';
 import { runQuery } from './query/run-query.js';
-import { compileWhere } from './query/where-compiler.js';
 import {
   boolParam,
   idListParam,
@@ -68,8 +67,6 @@ import {
   stringParam,
   type Params,
 } from './request-params.js';
-import { fieldsInView } from '../core/schema/views.js';
-import { tableName } from './db/registry-tables.js';
 
 /** Independence, Missouri: the demo city. */
 export const DEFAULT_CITY_EXTENT: Extent = { xmin: -94.48, ymin: 39.03, xmax: -94.33, ymax: 39.13 };
@@ -591,20 +588,28 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const params = request.params_;
     const view = viewFor(request);
     const layer = layerFor(request, view);
-    let targets: (number | string)[] = idListParam(params, 'objectIds') ?? [];
-    const where = stringParam(params, 'where');
-    if (where !== undefined) {
+    const objectIds = idListParam(params, 'objectIds') ?? [];
+    let targets: number[] = objectIds;
+    if (
+      stringParam(params, 'where') !== undefined ||
+      stringParam(params, 'geometry') !== undefined
+    ) {
       requireQuery(layer, view);
-      const compiled = compileWhere(where, fieldsInView(layer, view));
-      const rows = db
-        .prepare(`SELECT "OBJECTID" AS id FROM ${tableName(layer)} WHERE ${compiled.sql}`)
-        .all(...compiled.params) as { id: number }[];
-      targets = [...new Set([...targets, ...rows.map((r) => r.id)])];
-    }
-    if (targets.length === 0 && where === undefined) {
-      throw new AppError(ErrorCode.InvalidInput, "'objectIds' or 'where' is required.", [
-        'objectIds',
-      ]);
+      // Selected exactly as a query selects: objectIds, where and geometry narrow each other,
+      // inside the view's definition, so a delete never reaches beyond what was described.
+      const selection: Record<string, string> = { f: 'json', returnIdsOnly: 'true' };
+      for (const name of ['objectIds', 'where', 'geometry', 'geometryType', 'inSR', 'spatialRel']) {
+        const value = params[name];
+        if (value !== undefined) selection[name] = value;
+      }
+      targets = (runQuery({ db, layer, view }, selection).body as { objectIds: number[] })
+        .objectIds;
+    } else if (objectIds.length === 0) {
+      throw new AppError(
+        ErrorCode.InvalidInput,
+        "'objectIds', 'where' or 'geometry' is required.",
+        ['objectIds'],
+      );
     }
     const [result] = edit(request, view, [{ layerId: layer.id, deletes: targets }], {
       rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true),

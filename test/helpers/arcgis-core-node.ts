@@ -5,8 +5,10 @@
  *   from `esriConfig.assetsPath`; a thin wrapper serves `file:` URLs from disk and passes
  *   everything else to the real `fetch`.
  * - `assetsPath` points at the installed package's assets instead of the public CDN.
- * - `request.useIdentity = false`, so the SDK never loads its DOM-bound identity manager
- *   (tokens travel as `customParameters` or `apiKey` instead).
+ * - `request.useIdentity = false`, so the SDK never loads its DOM-bound identity manager.
+ *   Tokens travel as a layer's `apiKey` (the SDK drops a `token` put in `customParameters`).
+ * - `log.level = 'none'`: tests that expect a layer to fail check the failure themselves,
+ *   so the SDK's own "Failed to load layer" console lines are only noise.
  *
  * Import this module before any other `@arcgis/core` module is used.
  */
@@ -52,5 +54,6 @@ function installFileFetch(): void {
 installFileFetch();
 esriConfig.assetsPath = pathToFileURL(ASSETS_DIR).href;
 esriConfig.request.useIdentity = false;
+esriConfig.log.level = 'none';
 
 export { esriConfig };

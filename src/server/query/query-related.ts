@@ -14,6 +14,9 @@ import { compileWhere } from './where-compiler.js';
 export function queryRelatedRecords(context: QueryContext, params: Params): unknown {
   const { db, layer, view } = context;
   const now = context.now ?? Date.now();
+  // Permission first: a caller who may not query this layer learns nothing about its relationships.
+  if (!operationsInView(layer, view).includes('query'))
+    throw notPermitted(`query is not allowed on ${layer.name}.`);
   const relationshipId = intParam(params, 'relationshipId', { min: 0 });
   const relationship = RELATIONSHIPS.find((r) => r.id === relationshipId);
   if (
@@ -29,10 +32,8 @@ export function queryRelatedRecords(context: QueryContext, params: Params): unkn
   const forward = relationship.originLayerId === layer.id;
   const related = layerById(forward ? relationship.destinationLayerId : relationship.originLayerId);
   if (!related) throw new AppError(ErrorCode.Service, 'Relationship has no related layer.');
-  for (const target of [layer, related]) {
-    if (!operationsInView(target, view).includes('query'))
-      throw notPermitted(`query is not allowed on ${target.name}.`);
-  }
+  if (!operationsInView(related, view).includes('query'))
+    throw notPermitted(`query is not allowed on ${related.name}.`);
   const objectIds = idListParam(params, 'objectIds');
   if (!objectIds || objectIds.length === 0) {
     throw new AppError(ErrorCode.InvalidInput, "'objectIds' is required.", ['objectIds']);

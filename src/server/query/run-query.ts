@@ -84,11 +84,18 @@ const STATISTIC_SQL: Readonly<Record<string, (column: string) => string>> = {
   min: (c) => `MIN(${c})`,
   max: (c) => `MAX(${c})`,
   avg: (c) => `AVG(${c})`,
-  var: (c) =>
-    `(SUM(${c} * ${c}) - SUM(${c}) * SUM(${c}) / COUNT(${c})) / NULLIF(COUNT(${c}) - 1, 0)`,
-  stddev: (c) =>
-    `SQRT((SUM(${c} * ${c}) - SUM(${c}) * SUM(${c}) / COUNT(${c})) / NULLIF(COUNT(${c}) - 1, 0))`,
+  var: (c) => sampleVariance(c),
+  stddev: (c) => `SQRT(${sampleVariance(c)})`,
 };
+
+/**
+ * Sample variance (n - 1), as ArcGIS reports `var` and `stddev`. Every term is REAL:
+ * with INTEGER columns SQLite would otherwise divide `SUM * SUM / COUNT` as integers.
+ */
+function sampleVariance(column: string): string {
+  const c = `CAST(${column} AS REAL)`;
+  return `MAX(0.0, (SUM(${c} * ${c}) - SUM(${c}) * SUM(${c}) / COUNT(${column})) / NULLIF(COUNT(${column}) - 1, 0))`;
+}
 
 interface Statistic {
   readonly sql: string;
@@ -192,8 +199,11 @@ export function runQuery(
       units: stringParam(params, 'units'),
     });
     const [minX, minY, maxX, maxY] = filter.bbox;
+    // CROSS JOIN fixes the loop order: the R*Tree box first, then each row by its key. With
+    // a plain JOIN the planner may start from an attribute index (the officer view's
+    // `status = 'verified'`) and visit most of the table.
     const candidateSql = `SELECT t."OBJECTID" AS id, t.${X_COLUMN} AS x, t.${Y_COLUMN} AS y
-      FROM ${rtreeName(layer)} r JOIN ${table} t ON t."OBJECTID" = r.id
+      FROM ${rtreeName(layer)} r CROSS JOIN ${table} t ON t."OBJECTID" = r.id
       WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?
         AND ${conditions.map((c) => `(${c.sql})`).join(' AND ')}`;
     const candidateParams = [maxX, minX, maxY, minY, ...conditions.flatMap((c) => c.params)];
@@ -225,9 +235,17 @@ export function runQuery(
   if (countOnly || extentOnly) {
     const body: Record<string, unknown> = {};
     if (countOnly) {
-      const row = db
-        .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${whereSql}`)
-        .get(...whereParams) as { n: number };
+      // With returnDistinctValues the count is of distinct outFields values (ArcGIS 10.6.1+).
+      const distinctFields = boolParam(params, 'returnDistinctValues', false)
+        ? resolveFields(stringParam(params, 'outFields') ?? '', fields, 'outFields')
+        : [];
+      const counted =
+        distinctFields.length > 0
+          ? `(SELECT DISTINCT ${distinctFields.map((f) => quoteIdentifier(f.name)).join(', ')} FROM ${table} WHERE ${whereSql})`
+          : `${table} WHERE ${whereSql}`;
+      const row = db.prepare(`SELECT COUNT(*) AS n FROM ${counted}`).get(...whereParams) as {
+        n: number;
+      };
       body.count = row.n;
     }
     if (extentOnly) {
