@@ -60,7 +60,7 @@ function officerRows(layer: 'Sites' | 'Cameras'): Row[] {
       )
     : sql<Row>(
         `SELECT "OBJECTID" AS id, _x AS x, _y AS y FROM cameras
-         WHERE status IS NULL OR status <> 'removed' ORDER BY "OBJECTID"`,
+         WHERE (status IS NULL OR status <> 'removed') AND site_guid IN (SELECT "GlobalID" FROM sites WHERE status = 'verified' AND (confirm_due_at IS NULL OR confirm_due_at > unixepoch('subsec') * 1000)) ORDER BY "OBJECTID"`,
       );
 }
 
@@ -233,7 +233,7 @@ describe('counts and ids', () => {
     const expected = sorted(
       sql<Row>(
         `SELECT "OBJECTID" AS id, _x AS x, _y AS y FROM cameras
-         WHERE ${where} AND (status IS NULL OR status <> 'removed')`,
+         WHERE ${where} AND ((status IS NULL OR status <> 'removed') AND site_guid IN (SELECT "GlobalID" FROM sites WHERE status = 'verified' AND (confirm_due_at IS NULL OR confirm_due_at > unixepoch('subsec') * 1000)))`,
       )
         .filter(inArea)
         .map((r) => r.id),

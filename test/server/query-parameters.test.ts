@@ -824,7 +824,7 @@ describe('returnCountOnly, returnIdsOnly and returnExtentOnly', () => {
       { service: officerService, token: officer },
     );
     const expected = sql<{ n: number }>(
-      `SELECT count(*) AS n FROM cameras WHERE recording_mode = 'motion' AND (status IS NULL OR status <> 'removed') AND ${area.sql}`,
+      `SELECT count(*) AS n FROM cameras WHERE recording_mode = 'motion' AND ((status IS NULL OR status <> 'removed') AND site_guid IN (SELECT "GlobalID" FROM sites WHERE status = 'verified' AND (confirm_due_at IS NULL OR confirm_due_at > unixepoch('subsec') * 1000))) AND ${area.sql}`,
     )[0]!.n;
     expect(expected).toBeGreaterThan(10);
     expect(body).toEqual({ count: expected });

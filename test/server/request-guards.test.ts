@@ -156,11 +156,12 @@ describe('officer queries', () => {
     });
 
   it('need a location: a query of everything is refused and recorded', async () => {
-    for (const params of [
+    const everything: Record<string, string>[] = [
       { where: '1=1' },
       { where: '1=1', returnCountOnly: 'true' },
       { where: '1=1', returnIdsOnly: 'true' },
-    ]) {
+    ];
+    for (const params of everything) {
       const { body } = await query(1, params);
       expect(body).toMatchObject({ error: { code: 400 } });
     }
@@ -190,6 +191,18 @@ describe('officer queries', () => {
     expect((sites.body.features as unknown[]).length).toBeGreaterThan(0);
     const byId = await query(0, { objectIds: '1,2,3' });
     expect(byId.body.features).toBeInstanceOf(Array);
+  });
+
+  it('never show the cameras of a site officers may not see', async () => {
+    const hidden = server.db
+      .prepare(
+        `SELECT c."OBJECTID" AS id FROM cameras c JOIN sites s ON s."GlobalID" = c.site_guid
+          WHERE s.status <> 'verified' LIMIT 20`,
+      )
+      .all() as { id: number }[];
+    expect(hidden.length).toBeGreaterThan(0);
+    const { body } = await query(1, { objectIds: hidden.map((h) => h.id).join(',') });
+    expect(body.features).toEqual([]);
   });
 
   it('are never cached', async () => {

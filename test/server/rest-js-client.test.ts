@@ -80,7 +80,7 @@ function objectIdsOf(features: readonly IFeature[]): number[] {
 /** What the officer view shows of Cameras, straight from the database. */
 function officerCameras(): { id: number; x: number; y: number }[] {
   return sql(
-    `SELECT "OBJECTID" AS id, _x AS x, _y AS y FROM cameras WHERE status IS NULL OR status <> 'removed'`,
+    `SELECT "OBJECTID" AS id, _x AS x, _y AS y FROM cameras WHERE (status IS NULL OR status <> 'removed') AND site_guid IN (SELECT "GlobalID" FROM sites WHERE status = 'verified' AND (confirm_due_at IS NULL OR confirm_due_at > unixepoch('subsec') * 1000))`,
   );
 }
 
@@ -183,7 +183,7 @@ describe('queryFeatures', () => {
       authentication: officer(),
     })) as IQueryFeaturesResponse;
     const expected = sql<{ id: number; x: number; y: number }>(
-      `SELECT "OBJECTID" AS id, _x AS x, _y AS y FROM cameras WHERE mount = 'interior_facing_out' AND retention_days >= 30 AND (status IS NULL OR status <> 'removed')`,
+      `SELECT "OBJECTID" AS id, _x AS x, _y AS y FROM cameras WHERE mount = 'interior_facing_out' AND retention_days >= 30 AND ((status IS NULL OR status <> 'removed') AND site_guid IN (SELECT "GlobalID" FROM sites WHERE status = 'verified' AND (confirm_due_at IS NULL OR confirm_due_at > unixepoch('subsec') * 1000)))`,
     )
       .filter(inArea)
       .map((r) => r.id);
@@ -239,7 +239,7 @@ describe('queryFeatures', () => {
       authentication: officer(),
     })) as IQueryFeaturesResponse;
     const expected = sql<{ OBJECTID: number; retention_days: number | null }>(
-      `SELECT "OBJECTID", retention_days FROM cameras WHERE (status IS NULL OR status <> 'removed')
+      `SELECT "OBJECTID", retention_days FROM cameras WHERE ((status IS NULL OR status <> 'removed') AND site_guid IN (SELECT "GlobalID" FROM sites WHERE status = 'verified' AND (confirm_due_at IS NULL OR confirm_due_at > unixepoch('subsec') * 1000)))
        AND _x BETWEEN ? AND ? AND _y BETWEEN ? AND ?
        ORDER BY retention_days DESC, "OBJECTID" ASC LIMIT 25 OFFSET 100`,
       AREA.xmin,

@@ -246,6 +246,7 @@ export const CAMERAS = {
     officer: {
       operations: ['query'],
       definitionExpression: "status IS NULL OR status <> 'removed'",
+      visibleWithParent: 0,
     },
   },
 } satisfies LayerDef;

@@ -47,6 +47,8 @@ export interface ViewAccess {
   readonly operations: readonly Operation[];
   /** Rows the view shows, in the where-clause subset (ArcGIS `viewDefinitionQuery`). */
   readonly definitionExpression?: string;
+  /** Show a row only when the view shows its parent through this relationship id. */
+  readonly visibleWithParent?: number;
 }
 
 export interface LayerDef {

@@ -8,6 +8,7 @@ import { quoteIdentifier, tableName, X_COLUMN, Y_COLUMN } from '../db/registry-t
 import { boolParam, idListParam, intParam, stringParam, type Params } from '../request-params.js';
 import { parseSpatialReference, projectPoints } from './projection.js';
 import type { QueryContext } from './run-query.js';
+import { viewDefinition } from './view-definition.js';
 import { compileWhere } from './where-compiler.js';
 
 /** The ArcGIS `queryRelatedRecords` operation over the schema's relationships. */
@@ -59,20 +60,14 @@ export function queryRelatedRecords(context: QueryContext, params: Params): unkn
   const returnGeometry = related.kind === 'point' && boolParam(params, 'returnGeometry', true);
   const outSR = parseSpatialReference(params.outSR, 4326);
 
-  const ownDefinition = layer.access[view]?.definitionExpression;
-  const ownWhere = ownDefinition
-    ? compileWhere(ownDefinition, layer.fields, { now })
-    : { sql: '1=1', params: [] };
+  const ownWhere = viewDefinition(layer, view, now);
   const owners = db
     .prepare(
       `SELECT "OBJECTID" AS id, ${quoteIdentifier(ownKey)} AS k FROM ${tableName(layer)} WHERE "OBJECTID" IN (SELECT value FROM json_each(?)) AND (${ownWhere.sql})`,
     )
     .all(JSON.stringify(objectIds), ...ownWhere.params) as { id: number; k: string | null }[];
 
-  const definition = related.access[view]?.definitionExpression;
-  const relatedDefinition = definition
-    ? compileWhere(definition, related.fields, { now })
-    : { sql: '1=1', params: [] };
+  const relatedDefinition = viewDefinition(related, view, now);
   const extra = compileWhere(stringParam(params, 'definitionExpression'), relatedFields, { now });
   const columns = [
     ...outFields.map((f) => quoteIdentifier(f.name)),

@@ -21,6 +21,7 @@ import {
 } from '../request-params.js';
 import { buildSpatialFilter } from './geometry-filter.js';
 import { parseSpatialReference, projectPoints } from './projection.js';
+import { viewDefinition } from './view-definition.js';
 import { compileWhere } from './where-compiler.js';
 
 export const MAX_RECORD_COUNT = 2000;
@@ -165,11 +166,8 @@ export function runQuery(
   const table = tableName(layer);
   const conditions: Clause[] = [];
 
-  const definition = layer.access[view]?.definitionExpression;
-  if (definition) {
-    const compiled = compileWhere(definition, layer.fields, { now });
-    conditions.push({ sql: compiled.sql, params: [...compiled.params] });
-  }
+  const definition = viewDefinition(layer, view, now);
+  conditions.push({ sql: definition.sql, params: [...definition.params] });
   const where = compileWhere(stringParam(params, 'where'), fields, { now });
   conditions.push({ sql: where.sql, params: [...where.params] });
 

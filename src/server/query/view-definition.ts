@@ -1,0 +1,36 @@
+import { RELATIONSHIPS } from '../../core/schema/registry-schema.js';
+import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
+import { layerById } from '../../core/schema/views.js';
+import { quoteIdentifier, tableName } from '../db/registry-tables.js';
+import { compileWhere, type CompiledWhere } from './where-compiler.js';
+
+/**
+ * The rows a view shows of a layer: its definition expression and, where the view says
+ * so, only rows whose parent (by relationship) the same view shows. Officers therefore
+ * never see the cameras of a pending, expired or withdrawn site.
+ */
+export function viewDefinition(
+  layer: LayerDef,
+  view: ViewName,
+  now: number,
+  depth = 0,
+): CompiledWhere {
+  const access = layer.access[view];
+  const parts: CompiledWhere[] = [];
+  if (access?.definitionExpression)
+    parts.push(compileWhere(access.definitionExpression, layer.fields, { now }));
+  const relationship = RELATIONSHIPS.find((r) => r.id === access?.visibleWithParent);
+  const parent = relationship ? layerById(relationship.originLayerId) : undefined;
+  if (relationship && parent && depth < 4) {
+    const inner = viewDefinition(parent, view, now, depth + 1);
+    parts.push({
+      sql: `${quoteIdentifier(relationship.destinationKey)} IN (SELECT ${quoteIdentifier(relationship.originKey)} FROM ${tableName(parent)} WHERE ${inner.sql})`,
+      params: inner.params,
+    });
+  }
+  if (parts.length === 0) return { sql: '1=1', params: [] };
+  return {
+    sql: parts.map((p) => `(${p.sql})`).join(' AND '),
+    params: parts.flatMap((p) => p.params),
+  };
+}
