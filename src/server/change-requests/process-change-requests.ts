@@ -98,7 +98,7 @@ export function processChangeRequest(
 ): ChangeOutcome {
   const now = options.now ?? Date.now();
   const maxFailures = options.maxFailuresPerHour ?? 5;
-  return inWriteTransaction(db, (): ChangeOutcome => {
+  const outcome = inWriteTransaction(db, (): ChangeOutcome => {
     const request = prepared(
       db,
       `SELECT * FROM ${tableName(CHANGE_REQUESTS)} WHERE "OBJECTID" = ?`,
@@ -196,6 +196,11 @@ export function processChangeRequest(
         return reject('INVALID_CHANGES', ['request_type: NOT_IN_DOMAIN']);
     }
   });
+  if (outcome.status === 'applied' && outcome.requestType === 'withdraw') {
+    // Old page images of the withdrawn rows live on in the WAL until a checkpoint.
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+  return outcome;
 }
 
 /** Processes every pending change request, oldest first; returns how each ended. */

@@ -13,6 +13,8 @@ export function openDatabase(file: string): Database {
   if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA temp_store = MEMORY');
+  // Deleted rows are overwritten with zeros: a withdrawn registrant leaves nothing in free pages.
+  db.exec('PRAGMA secure_delete = ON');
   ensureRegistrySchema(db);
   ensureGeocodeSchema(db);
   return db;

@@ -102,12 +102,28 @@ const SYSTEM_DDL = [
    )`,
 ];
 
+/** SearchAudit is append-only below the API too: updates and deletes abort. */
+const AUDIT_GUARDS = [
+  `CREATE TRIGGER IF NOT EXISTS search_audit_no_update BEFORE UPDATE ON search_audit BEGIN
+     SELECT RAISE(ABORT, 'SearchAudit is append-only');
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS search_audit_no_delete BEFORE DELETE ON search_audit BEGIN
+     SELECT RAISE(ABORT, 'SearchAudit is append-only');
+   END`,
+];
+
+/** Re-creates the SearchAudit guards (after a demo registry was replaced). */
+export function restoreAuditGuards(db: DatabaseSync): void {
+  for (const statement of AUDIT_GUARDS) db.exec(statement);
+}
+
 /** Creates every table the server keeps, from the one schema; safe to run on every start. */
 export function ensureRegistrySchema(db: DatabaseSync): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     for (const statement of SYSTEM_DDL) db.exec(statement);
     for (const layer of LAYERS) for (const statement of layerDdl(layer)) db.exec(statement);
+    for (const statement of AUDIT_GUARDS) db.exec(statement);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');

@@ -4,7 +4,7 @@ import { CAMERAS, LAYERS, SITES } from '../../core/schema/registry-schema.js';
 import { upsertUser, type Role } from '../auth/accounts.js';
 import { inWriteTransaction, prepared, type Database } from '../db/open-database.js';
 import { insertRow } from '../db/feature-rows.js';
-import { rtreeName, tableName } from '../db/registry-tables.js';
+import { restoreAuditGuards, rtreeName, tableName } from '../db/registry-tables.js';
 import {
   countAddressPoints,
   ensureGeocodeSchema,
@@ -78,6 +78,8 @@ export function countRows(db: Database, layer: (typeof LAYERS)[number]): number 
  */
 export function clearRegistry(db: Database): void {
   const run = (): void => {
+    // Replacing a whole demo registry is the one time the audit trail goes too.
+    db.exec('DROP TRIGGER IF EXISTS search_audit_no_delete');
     for (const layer of LAYERS) {
       // Emptying the R*Tree first makes the per-row delete trigger cheap.
       if (layer.kind === 'point') db.exec(`DELETE FROM ${rtreeName(layer)}`);
@@ -88,6 +90,7 @@ export function clearRegistry(db: Database): void {
       db,
       `DELETE FROM sqlite_sequence WHERE name IN (${names.map(() => '?').join(', ')})`,
     ).run(...names);
+    restoreAuditGuards(db);
   };
   if (db.isTransaction) run();
   else inWriteTransaction(db, run);
