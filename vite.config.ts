@@ -57,8 +57,45 @@ const demoPages = Object.fromEntries(
     .map((name) => [name.replace(/\.html$/, ''), resolve(demoRoot, name)]),
 );
 
+/**
+ * Pre-bundled up front: discovered mid-run, Vite re-optimizes and reloads the test page,
+ * which makes a first (cold-cache) run flaky.
+ */
+const prebundled = [
+  'lit',
+  'lit/decorators.js',
+  'lit/directives/if-defined.js',
+  'lit/directives/live.js',
+  'lit/directives/ref.js',
+  '@lit/task',
+  'axe-core',
+  '@esri/arcgis-rest-request',
+  '@esri/arcgis-rest-feature-service',
+  ...[
+    'Basemap',
+    'Graphic',
+    'Map',
+    'config',
+    'core/reactiveUtils',
+    'geometry/Point',
+    'geometry/Polygon',
+    'geometry/operators/geodesicBufferOperator',
+    'layers/GeoJSONLayer',
+    'layers/GraphicsLayer',
+    'layers/TileLayer',
+    'layers/WebTileLayer',
+    'renderers/SimpleRenderer',
+    'symbols/SimpleFillSymbol',
+    'symbols/SimpleLineSymbol',
+    'symbols/SimpleMarkerSymbol',
+    'views/MapView',
+    'webmap/background/ColorBackground',
+  ].map((module) => `@arcgis/core/${module}.js`),
+];
+
 export default defineConfig({
   root: demoRoot,
+  optimizeDeps: { include: prebundled },
   publicDir: false,
   oxc,
   plugins: [serveArcgisAssets()],

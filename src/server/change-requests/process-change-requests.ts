@@ -7,10 +7,7 @@ import {
   SITES,
 } from '../../core/schema/registry-schema.js';
 import { validateChangePayload } from '../../core/registration/change-request.js';
-import {
-  manageCodeHashInput,
-  normalizeReference,
-} from '../../core/registration/registration-codes.js';
+import { normalizeReference } from '../../core/registration/registration-codes.js';
 import { crossFieldIssues } from '../../core/validation/validate-attributes.js';
 import { getRow, insertRow, newGlobalId, updateRow, type Row } from '../db/feature-rows.js';
 import { inWriteTransaction, prepared, type Database } from '../db/open-database.js';

@@ -1,5 +1,4 @@
 import { hashManageCode } from '../auth/manage-code.js';
-import { createHash } from 'node:crypto';
 import { CONFIRMATION_INTERVAL_DAYS } from '../../core/schema/registry-schema.js';
 import type { Row, StoredPoint } from '../db/feature-rows.js';
 import { formatAddress } from '../geocode/address-points.js';

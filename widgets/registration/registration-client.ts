@@ -1,0 +1,337 @@
+import { AppError, ErrorCode, errorCodeFromArcgis } from '../../src/core/errors.js';
+import type { LonLat } from '../../src/core/registration/change-request.js';
+import type { FormIssue, LayerAdds } from '../../src/core/registration/registration-draft.js';
+import { IssueCode } from '../../src/core/validation/validate-attributes.js';
+import type { Extent } from '../../src/core/schema/layer-json.js';
+
+/** One address the geocoder offers while the resident types. */
+export interface AddressSuggestion {
+  readonly text: string;
+  readonly magicKey: string;
+}
+
+/** A located address. */
+export interface AddressCandidate {
+  readonly address: string;
+  readonly point: LonLat;
+  /** The geocoder's match score, 0-100. */
+  readonly score: number;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What the form knows about who filled it: the honeypot's value (people leave it empty)
+ * and the time spent. Sent as `ccr_hp` and `ccr_fill_ms`, which the local server checks;
+ * other ArcGIS servers ignore unknown parameters.
+ */
+export interface FormSignals {
+  readonly honeypot: string;
+  readonly fillMs: number;
+}
+
+export interface EditOptions extends RequestOptions {
+  readonly form?: FormSignals;
+}
+
+/** A change request as stored in the public view's ChangeRequests table. */
+export interface ChangeRequest {
+  readonly registrationRef: string;
+  readonly manageCode: string;
+  readonly requestType: 'update' | 'reconfirm' | 'withdraw';
+  /** JSON text of a `ChangeRequestPayload`, or null when the request carries none. */
+  readonly payload: string | null;
+}
+
+/** What the widget needs from the ArcGIS REST API; hosts may supply their own. */
+export interface RegistrationClient {
+  /** GeocodeServer `suggest`. */
+  suggest(text: string, options?: RequestOptions): Promise<AddressSuggestion[]>;
+  /** GeocodeServer `findAddressCandidates`, by the suggestion's `magicKey` or by the text alone. */
+  findAddress(
+    query: { readonly text: string; readonly magicKey?: string },
+    options?: RequestOptions,
+  ): Promise<AddressCandidate[]>;
+  /** One service-level `applyEdits` with client GlobalIDs; resolves when every add succeeded. */
+  register(edits: readonly LayerAdds[], options?: EditOptions): Promise<void>;
+  /** Adds one ChangeRequests row; resolves when accepted (applied, or queued for processing). */
+  requestChange(request: ChangeRequest, options?: EditOptions): Promise<void>;
+}
+
+/**
+ * A refused request, with what the widget can act on: field problems the server named
+ * (400) and when to try again (429).
+ */
+export class RequestRefused extends AppError {
+  readonly issues: readonly FormIssue[];
+  /** Seconds to wait, when the service said. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: readonly string[],
+    extra: { issues?: readonly FormIssue[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(code, message, details);
+    this.issues = extra.issues ?? [];
+    this.retryAfterSeconds = extra.retryAfterSeconds;
+  }
+}
+
+export interface RegistrationClientOptions {
+  /** The public view: `.../CommunityCameras_public/FeatureServer`. */
+  readonly serviceUrl: string;
+  /** A GeocodeServer: `.../GeocodeServer`. */
+  readonly geocoderUrl: string;
+  /** The city (WGS84): matches near its centre come first. */
+  readonly searchExtent?: Extent;
+  /** Transport; defaults to the page's `fetch`, looked up on every call. */
+  readonly fetch?: typeof fetch;
+  /** ChangeRequests layer id in the public view. */
+  readonly changeRequestsLayerId?: number;
+}
+
+const KNOWN_ISSUES = new Set<string>(Object.values(IssueCode));
+
+/** Field problems named in server details such as `Sites add 0: phone: INVALID_PHONE; ...`. */
+export function issuesFromDetails(details: readonly string[]): FormIssue[] {
+  const issues: FormIssue[] = [];
+  for (const line of details) {
+    // A camera's problems name the camera by its position in the adds.
+    const camera = /^Cameras add (\d+):/.exec(line)?.[1];
+    for (const match of line.matchAll(/([A-Za-z_][\w.[\]]*): ([A-Z_]+)\b/g)) {
+      const [, name, code] = match;
+      if (!name || !code || !KNOWN_ISSUES.has(code)) continue;
+      const field = camera === undefined ? name : `cameras[${camera}].${name}`;
+      issues.push({ field, code: code as IssueCode });
+    }
+  }
+  return issues;
+}
+
+interface ArcgisErrorBody {
+  readonly code?: number | string;
+  readonly message?: string;
+  readonly description?: string;
+  readonly details?: readonly unknown[];
+  readonly retryAfter?: number;
+}
+
+interface EditResultBody {
+  readonly success?: boolean;
+  readonly error?: ArcgisErrorBody | null;
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { second: 1, minute: 60, hour: 3600 };
+
+/**
+ * Seconds to wait before trying again: a `retryAfter` in the error, the `Retry-After`
+ * header, or a phrase in the details such as "Retry after 30 seconds" or "Try again in an
+ * hour". Only the number is used; the text itself is never shown.
+ */
+function retryAfterFrom(
+  header: string | null,
+  body?: ArcgisErrorBody,
+  details: readonly string[] = [],
+): number | undefined {
+  const fromBody = body?.retryAfter;
+  if (typeof fromBody === 'number' && fromBody > 0) return fromBody;
+  if (header) {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, Math.round((date - Date.now()) / 1000));
+  }
+  for (const line of details) {
+    const match = /(?:retry after|try again in)\s+(an?|\d+)\s+(second|minute|hour)s?/i.exec(line);
+    if (match) {
+      const count = /^\d+$/.test(match[1] as string) ? Number(match[1]) : 1;
+      return count * (UNIT_SECONDS[(match[2] as string).toLowerCase()] ?? 1);
+    }
+  }
+  return undefined;
+}
+
+function refusal(error: ArcgisErrorBody, retryAfterHeader: string | null): RequestRefused {
+  const code = errorCodeFromArcgis(error.code);
+  const details = [error.description, ...(error.details ?? [])].filter(
+    (d): d is string => typeof d === 'string',
+  );
+  return new RequestRefused(
+    code,
+    error.message ?? error.description ?? 'Request refused',
+    details,
+    {
+      issues: code === ErrorCode.InvalidInput ? issuesFromDetails(details) : [],
+      retryAfterSeconds: retryAfterFrom(retryAfterHeader, error, details),
+    },
+  );
+}
+
+/** The default client: plain `fetch` against the ArcGIS REST endpoints. */
+export function createRegistrationClient(options: RegistrationClientOptions): RegistrationClient {
+  const serviceUrl = options.serviceUrl.replace(/\/+$/, '');
+  const geocoderUrl = options.geocoderUrl.replace(/\/+$/, '');
+  const changeLayer = options.changeRequestsLayerId ?? 4;
+  const transport: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  async function call(
+    url: string,
+    params: Record<string, string>,
+    method: 'GET' | 'POST',
+    signal: AbortSignal | undefined,
+  ): Promise<{ body: unknown; retryAfter: string | null }> {
+    const query = new URLSearchParams({ ...params, f: 'json' });
+    let response: Response;
+    try {
+      response =
+        method === 'GET'
+          ? await transport(`${url}?${query.toString()}`, { signal })
+          : await transport(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: query.toString(),
+              signal,
+            });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new AppError(ErrorCode.Network, 'No answer from the service', [], { cause: error });
+    }
+    const retryAfter = response.headers.get('retry-after');
+    if (response.status === 429) {
+      const envelope = (await response.json().catch(() => null)) as {
+        error?: ArcgisErrorBody;
+      } | null;
+      throw refusal({ ...envelope?.error, code: 429 }, retryAfter);
+    }
+    if (!response.ok) {
+      throw new AppError(ErrorCode.Service, `HTTP ${response.status}`);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new AppError(ErrorCode.Service, 'The answer was not JSON', [], { cause: error });
+    }
+    const envelope = (body as { error?: ArcgisErrorBody } | null)?.error;
+    if (envelope) throw refusal(envelope, retryAfter);
+    return { body, retryAfter };
+  }
+
+  const formParams = (form: FormSignals | undefined): Record<string, string> =>
+    form ? { ccr_hp: form.honeypot, ccr_fill_ms: String(Math.round(form.fillMs)) } : {};
+
+  // The city's centre ranks nearby matches first; it does not exclude the rest, so an
+  // address just outside the city can still be found (and then gets a warning).
+  const extent = options.searchExtent;
+  const extentParam: Record<string, string> = extent
+    ? {
+        location: JSON.stringify({
+          x: (extent.xmin + extent.xmax) / 2,
+          y: (extent.ymin + extent.ymax) / 2,
+          spatialReference: { wkid: 4326 },
+        }),
+      }
+    : {};
+
+  return {
+    async suggest(text, requestOptions) {
+      const { body } = await call(
+        `${geocoderUrl}/suggest`,
+        { text, maxSuggestions: '6', ...extentParam },
+        'GET',
+        requestOptions?.signal,
+      );
+      const list = (body as { suggestions?: { text?: unknown; magicKey?: unknown }[] }).suggestions;
+      return (list ?? []).flatMap((s) =>
+        typeof s.text === 'string' && typeof s.magicKey === 'string'
+          ? [{ text: s.text, magicKey: s.magicKey }]
+          : [],
+      );
+    },
+
+    async findAddress(query, requestOptions) {
+      const { body } = await call(
+        `${geocoderUrl}/findAddressCandidates`,
+        {
+          SingleLine: query.text,
+          ...(query.magicKey ? { magicKey: query.magicKey } : {}),
+          outSR: '4326',
+          outFields: 'Match_addr,Addr_type',
+          maxLocations: '5',
+          ...extentParam,
+        },
+        'GET',
+        requestOptions?.signal,
+      );
+      const candidates = (
+        body as {
+          candidates?: {
+            address?: unknown;
+            score?: unknown;
+            location?: { x?: unknown; y?: unknown };
+          }[];
+        }
+      ).candidates;
+      return (candidates ?? []).flatMap((c) =>
+        typeof c.address === 'string' &&
+        typeof c.score === 'number' &&
+        typeof c.location?.x === 'number' &&
+        typeof c.location.y === 'number'
+          ? [{ address: c.address, score: c.score, point: { x: c.location.x, y: c.location.y } }]
+          : [],
+      );
+    },
+
+    async register(edits, requestOptions) {
+      const { body, retryAfter } = await call(
+        `${serviceUrl}/applyEdits`,
+        {
+          edits: JSON.stringify(edits),
+          useGlobalIds: 'true',
+          rollbackOnFailure: 'true',
+          ...formParams(requestOptions?.form),
+        },
+        'POST',
+        requestOptions?.signal,
+      );
+      if (!Array.isArray(body))
+        throw new AppError(ErrorCode.Service, 'Unexpected applyEdits answer');
+      const results = (body as { addResults?: EditResultBody[] }[]).flatMap(
+        (l) => l.addResults ?? [],
+      );
+      const expected = edits.reduce((sum, layer) => sum + layer.adds.length, 0);
+      const failure = results.find((r) => r.success !== true);
+      if (failure) throw refusal(failure.error ?? { code: 500 }, retryAfter);
+      if (results.length !== expected) {
+        throw new AppError(ErrorCode.Service, 'applyEdits answered for fewer features than sent');
+      }
+    },
+
+    async requestChange(request, requestOptions) {
+      const attributes = {
+        registration_ref: request.registrationRef,
+        manage_code: request.manageCode,
+        request_type: request.requestType,
+        payload: request.payload,
+      };
+      // One row per request: a processed request is never replayed by its GlobalID.
+      const { body, retryAfter } = await call(
+        `${serviceUrl}/${changeLayer}/applyEdits`,
+        {
+          adds: JSON.stringify([{ attributes }]),
+          rollbackOnFailure: 'false',
+          ...formParams(requestOptions?.form),
+        },
+        'POST',
+        requestOptions?.signal,
+      );
+      const result = (body as { addResults?: EditResultBody[] }).addResults?.[0];
+      if (!result) throw new AppError(ErrorCode.Service, 'No result for the change request');
+      if (result.success !== true) throw refusal(result.error ?? { code: 500 }, retryAfter);
+    },
+  };
+}

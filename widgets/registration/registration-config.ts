@@ -1,0 +1,135 @@
+import { AppError, ErrorCode } from '../../src/core/errors.js';
+import type { Extent } from '../../src/core/schema/layer-json.js';
+import type { Locale } from '../shared/locale.js';
+import type { MessageOverrides, ProgramText } from './cam-registration.messages.js';
+
+/**
+ * Everything a city sets for the registration widget, as attributes/properties or as one
+ * JSON file (`config-url`). See `config/registration.example.json`.
+ */
+export interface RegistrationConfig {
+  /** The public view: `.../CommunityCameras_public/FeatureServer`. */
+  readonly serviceUrl?: string;
+  /** A GeocodeServer supporting `suggest` and `findAddressCandidates`. */
+  readonly geocoderUrl?: string;
+  /** The city's extent (WGS84); addresses outside it get a warning. */
+  readonly cityExtent?: Extent;
+  /** The agreement residents accept: its version and its text per language. */
+  readonly consent?: { readonly version: string } & Partial<Record<Locale, string>>;
+  /** The "about the program" text per language (any part). */
+  readonly program?: Partial<Record<Locale, Partial<ProgramText>>>;
+  /** Where the ArcGIS SDK's assets are served (`esriConfig.assetsPath`). */
+  readonly assetsPath?: string;
+  /** A portal basemap id, a basemap style name, or a tile URL (`{level}/{row}/{col}` or a MapServer). */
+  readonly basemap?: string;
+  /** GeoJSON lines drawn as context when there is no basemap (e.g. the city's streets). */
+  readonly contextLayerUrl?: string;
+  /** Seconds a person needs at least to fill the form; quicker submissions are not sent. */
+  readonly minFillSeconds?: number;
+  /** `--cam-*` custom properties set on the widget. */
+  readonly theme?: Readonly<Record<string, string>>;
+  readonly messageOverrides?: MessageOverrides;
+}
+
+export const DEFAULTS = {
+  serviceUrl: '/arcgis/rest/services/CommunityCameras_public/FeatureServer',
+  geocoderUrl: '/arcgis/rest/services/Geocode/GeocodeServer',
+  assetsPath: '/assets',
+  minFillSeconds: 4,
+  consentVersion: '1',
+} as const;
+
+function fail(detail: string): never {
+  throw new AppError(ErrorCode.InvalidInput, 'Invalid registration config', [detail]);
+}
+
+function optionalString(source: Record<string, unknown>, key: string): string | undefined {
+  const value = source[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') fail(`${key} must be text`);
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function extentOf(value: unknown): Extent | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) fail('cityExtent must be an object');
+  const { xmin, ymin, xmax, ymax } = value;
+  if (
+    typeof xmin !== 'number' ||
+    typeof ymin !== 'number' ||
+    typeof xmax !== 'number' ||
+    typeof ymax !== 'number' ||
+    !(xmin < xmax && ymin < ymax)
+  ) {
+    fail('cityExtent needs numbers xmin < xmax and ymin < ymax');
+  }
+  return { xmin, ymin, xmax, ymax };
+}
+
+function textsByLocale<T>(value: unknown, key: string): Partial<Record<Locale, T>> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) fail(`${key} must be an object keyed by language`);
+  return value as Partial<Record<Locale, T>>;
+}
+
+/** Checks a parsed config file; unknown keys are ignored, wrong types are refused. */
+export function parseRegistrationConfig(raw: unknown): RegistrationConfig {
+  if (!isRecord(raw)) fail('the config must be a JSON object');
+  const consent = raw.consent;
+  if (consent !== undefined && (!isRecord(consent) || typeof consent.version !== 'string')) {
+    fail('consent needs a version');
+  }
+  const theme = raw.theme;
+  if (theme !== undefined) {
+    if (!isRecord(theme)) fail('theme must be an object');
+    for (const [name, value] of Object.entries(theme)) {
+      if (!name.startsWith('--cam-') || typeof value !== 'string') {
+        fail('theme holds --cam-* properties with text values');
+      }
+    }
+  }
+  const seconds = raw.minFillSeconds;
+  if (seconds !== undefined && (typeof seconds !== 'number' || !(seconds >= 0))) {
+    fail('minFillSeconds must be a number of seconds');
+  }
+  return {
+    serviceUrl: optionalString(raw, 'serviceUrl'),
+    geocoderUrl: optionalString(raw, 'geocoderUrl'),
+    assetsPath: optionalString(raw, 'assetsPath'),
+    basemap: optionalString(raw, 'basemap'),
+    contextLayerUrl: optionalString(raw, 'contextLayerUrl'),
+    cityExtent: extentOf(raw.cityExtent),
+    consent: consent as RegistrationConfig['consent'],
+    program: textsByLocale<Partial<ProgramText>>(raw.program, 'program'),
+    minFillSeconds: seconds,
+    theme: theme as Record<string, string> | undefined,
+    messageOverrides: textsByLocale(raw.messageOverrides, 'messageOverrides') as
+      MessageOverrides | undefined,
+  };
+}
+
+/** Fetches and checks a config file. */
+export async function loadRegistrationConfig(
+  url: string,
+  signal?: AbortSignal,
+): Promise<RegistrationConfig> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new AppError(ErrorCode.Network, 'Config could not be fetched', [], { cause: error });
+  }
+  if (!response.ok) throw new AppError(ErrorCode.NotFound, `Config answered ${response.status}`);
+  let json: unknown;
+  try {
+    json = await response.json();
+  } catch (error) {
+    throw new AppError(ErrorCode.InvalidInput, 'Config is not JSON', [], { cause: error });
+  }
+  return parseRegistrationConfig(json);
+}
