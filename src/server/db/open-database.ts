@@ -17,6 +17,9 @@ export function openDatabase(file: string): Database {
   db.exec('PRAGMA secure_delete = ON');
   ensureRegistrySchema(db);
   ensureGeocodeSchema(db);
+  // Planner statistics, refreshed when stale: without them SQLite may prefer the status
+  // index to the GlobalID one (275 ms instead of 0.7 ms per lookup at a million sites).
+  db.exec('PRAGMA optimize=0x10002');
   return db;
 }
 

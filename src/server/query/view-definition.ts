@@ -23,8 +23,10 @@ export function viewDefinition(
   const parent = relationship ? layerById(relationship.originLayerId) : undefined;
   if (relationship && parent && depth < 4) {
     const inner = viewDefinition(parent, view, now, depth + 1);
+    // A correlated EXISTS probes the parent by its key per row; `IN (SELECT ...)` would
+    // build the whole set of visible parents on every query (seconds at a million sites).
     parts.push({
-      sql: `${quoteIdentifier(relationship.destinationKey)} IN (SELECT ${quoteIdentifier(relationship.originKey)} FROM ${tableName(parent)} WHERE ${inner.sql})`,
+      sql: `EXISTS (SELECT 1 FROM ${tableName(parent)} p WHERE p.${quoteIdentifier(relationship.originKey)} = ${quoteIdentifier(relationship.destinationKey)} AND (${inner.sql}))`,
       params: inner.params,
     });
   }

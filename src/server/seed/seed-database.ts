@@ -192,6 +192,8 @@ export async function seedDatabase(db: Database, options: SeedOptions): Promise<
   } finally {
     db.exec(`PRAGMA cache_size = ${cacheSize}`);
   }
+  // Fresh statistics for the query planner, now that the tables are full.
+  db.exec('ANALYZE');
   progress('done', sites, cameras);
   return {
     sites,
