@@ -76,7 +76,10 @@ describe('<cam-incident-search> map', () => {
     const screen = view.toScreen(first?.geometry as Point);
     if (!screen) throw new Error('marker off screen');
     const hit = await view.hitTest(screen, { include: [layer] });
-    const top = hit.results[0];
+    // Wedges and the ring carry no camera; the marker is the first hit that does.
+    const top = hit.results.find(
+      (r) => 'graphic' in r && typeof r.graphic.attributes?.cameraId === 'number',
+    );
     const target =
       top && 'graphic' in top ? (top.graphic.attributes as { cameraId: number }).cameraId : NaN;
     expect(ids).toContain(target);
