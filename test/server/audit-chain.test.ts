@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChainBreak,
@@ -12,8 +10,8 @@ import {
 import type { Database } from '../../src/server/db/open-database.js';
 import { auditEntryHash } from '../../src/server/edits/apply-edits.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { runCli as runTool } from '../helpers/run-cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const OFFICER = 'CommunityCameras_officer';
 const SOURCE = 'CommunityCameras';
 
@@ -84,16 +82,7 @@ function tampered(db: Database, ...statements: string[]) {
 }
 
 function runCli(args: readonly string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server/audit/verify-audit-cli.ts', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  return once(child, 'exit').then(([code]) => ({ code: code as number | null, out, err }));
+  return runTool('src/server/audit/verify-audit-cli.ts', args);
 }
 
 describe('SearchAudit hash chain', () => {

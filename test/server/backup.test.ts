@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import {
   closeSync,
   existsSync,
@@ -12,7 +10,7 @@ import {
 } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src/server/backup/backup-database.js';
@@ -23,8 +21,8 @@ import {
   type Registration,
 } from '../helpers/registrations.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { runCli as runTool } from '../helpers/run-cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'backup-test-pw-1';
 const PUBLIC = 'CommunityCameras_public';
 const dir = mkdtempSync(join(tmpdir(), 'ccr-backup-'));
@@ -61,19 +59,8 @@ function writeLoad(server: ServerProcess, clients: number, seed: number) {
   };
 }
 
-function runCli(
-  args: readonly string[],
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server/backup/backup-cli.ts', ...args],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  return once(child, 'exit').then(([code]) => ({ code: code as number | null, out, err }));
+function runCli(args: readonly string[]) {
+  return runTool('src/server/backup/backup-cli.ts', args);
 }
 
 function siteGuids(db: DatabaseSync): Set<string> {

@@ -15,11 +15,11 @@ import {
   idListParam,
   intParam,
   jsonParam,
-  numberParam,
   stringParam,
   type Params,
 } from '../request-params.js';
-import { buildSpatialFilter } from './geometry-filter.js';
+import type { SpatialFilter } from './geometry-filter.js';
+import { spatialFilterOfRequest } from './request-spatial-filter.js';
 import { parseSpatialReference, projectPoints } from './projection.js';
 import { viewDefinition } from './view-definition.js';
 import { compileWhere } from './where-compiler.js';
@@ -188,14 +188,7 @@ export function runQuery(
         ['geometry'],
       );
     }
-    const filter = buildSpatialFilter({
-      geometry,
-      geometryType: stringParam(params, 'geometryType'),
-      inSR: params.inSR ? parseSpatialReference(params.inSR, 4326) : undefined,
-      spatialRel: stringParam(params, 'spatialRel'),
-      distance: numberParam(params, 'distance'),
-      units: stringParam(params, 'units'),
-    });
+    const filter = spatialFilterOfRequest(params) as SpatialFilter;
     const [minX, minY, maxX, maxY] = filter.bbox;
     // CROSS JOIN fixes the loop order: the R*Tree box first, then each row by its key. With
     // a plain JOIN the planner may start from an attribute index (the officer view's

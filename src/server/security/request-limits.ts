@@ -2,9 +2,8 @@ import { AppError, ErrorCode } from '../../core/errors.js';
 import type { LayerDef } from '../../core/schema/schema-types.js';
 import type { LayerEdits } from '../edits/apply-edits.js';
 import { geodesicDistanceMeters } from '../../core/geometry/geodesy.js';
-import { buildSpatialFilter } from '../query/geometry-filter.js';
-import { parseSpatialReference } from '../query/projection.js';
-import { idListParam, numberParam, stringParam, type Params } from '../request-params.js';
+import { spatialFilterOfRequest } from '../query/request-spatial-filter.js';
+import { idListParam, stringParam, type Params } from '../request-params.js';
 
 /** Most features one anonymous call may add, per layer: one registration at a time. */
 export const PUBLIC_ADD_LIMITS: Readonly<Record<string, number>> = {
@@ -81,17 +80,10 @@ export function checkOfficerQuery(layer: LayerDef, params: Params): void {
   }
   const where = stringParam(params, 'where') ?? '';
   const namesFeatures = (ids?.length ?? 0) > 0 || /^\s*\(?\s*"?GlobalID"?\s+IN\s*\(/i.test(where);
-  const geometry = stringParam(params, 'geometry');
+  const filter = spatialFilterOfRequest(params);
   let span: number | undefined;
-  if (geometry !== undefined) {
-    const [minX, minY, maxX, maxY] = buildSpatialFilter({
-      geometry,
-      geometryType: stringParam(params, 'geometryType'),
-      inSR: params.inSR ? parseSpatialReference(params.inSR, 4326) : undefined,
-      spatialRel: stringParam(params, 'spatialRel'),
-      distance: numberParam(params, 'distance'),
-      units: stringParam(params, 'units'),
-    }).bbox;
+  if (filter) {
+    const [minX, minY, maxX, maxY] = filter.bbox;
     span = geodesicDistanceMeters([minX, minY], [maxX, maxY]);
   }
   if (!namesFeatures && span === undefined) {
