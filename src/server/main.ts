@@ -51,6 +51,7 @@ const app = await createServer({
   log: true,
   rateLimits: limitsOff ? false : undefined,
   botCheck: limitsOff ? false : undefined,
+  publicUrl: process.env.CCR_PUBLIC_URL || undefined,
 });
 await app.listen({ port, host });
 console.log(

@@ -1,5 +1,5 @@
 /**
- * Who may do what, generated from the access policy (`ROUTE_POLICIES`, `VIEW_ROLES`) and
+ * Who may do what, generated from the route table (`ROUTES`, `VIEW_ROLES`) and
  * each layer's `access` in the schema: every service view × layer × operation × caller
  * gets the answer the policy promises, and a refused edit changes nothing.
  */
@@ -19,7 +19,8 @@ import {
   operationsInView,
   SERVICE_OF_VIEW,
 } from '../../src/core/schema/views.js';
-import { ROUTE_POLICIES, VIEW_ROLES, type RoutePolicy } from '../../src/server/access-policy.js';
+import { VIEW_ROLES, type RoutePolicy } from '../../src/server/access-policy.js';
+import { PLUGIN_ROUTES, ROUTES } from '../../src/server/routes/index.js';
 import { signIn } from '../../src/server/auth/accounts.js';
 import { tableName } from '../../src/server/db/registry-tables.js';
 import { DEFAULT_CITY_EXTENT } from '../../src/server/create-server.js';
@@ -57,6 +58,8 @@ const FEATURE_OPERATION: Readonly<Record<EditOp, string>> = {
  * The feature service routes this file exercises, keyed by their policy URL. A policy the
  * table does not cover fails the coverage test, so a new route cannot escape the matrix.
  */
+const ROUTE_POLICIES: readonly RoutePolicy[] = [...ROUTES, ...PLUGIN_ROUTES];
+
 const DRIVEN_ROUTES: Readonly<Record<string, string>> = {
   [FS]: 'service description',
   [`${FS}/layers`]: 'service description',

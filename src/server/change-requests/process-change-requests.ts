@@ -12,6 +12,7 @@ import { crossFieldIssues } from '../../core/validation/validate-attributes.js';
 import { getRow, insertRow, newGlobalId, updateRow, type Row } from '../db/feature-rows.js';
 import { inWriteTransaction, prepared, type Database } from '../db/open-database.js';
 import { tableName } from '../db/registry-tables.js';
+import type { EditResult } from '../edits/apply-edits.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -212,4 +213,34 @@ export function processPendingChangeRequests(
     id: number;
   }[];
   return ids.map(({ id }) => processChangeRequest(db, id, options));
+}
+
+/** How a refused change request is reported in its add result (never which part was wrong). */
+export const CHANGE_REQUEST_ERRORS: Readonly<
+  Record<
+    Extract<ChangeOutcome, { status: 'rejected' }>['reason'],
+    { code: number; description: string }
+  >
+> = {
+  BAD_CODE: { code: 403, description: 'The registration reference or manage code is not right.' },
+  RATE_LIMITED: {
+    code: 429,
+    description: 'Too many attempts for this registration. Try again in an hour.',
+  },
+  INVALID_CHANGES: { code: 400, description: 'The requested changes are not valid.' },
+};
+
+/**
+ * Applies a change request as soon as it is stored and turns a refusal into the request's
+ * add result, so the resident learns the outcome in the same response.
+ */
+export function settleChangeRequest(db: Database, result: EditResult): EditResult {
+  const outcome = processChangeRequest(db, result.objectId);
+  if (outcome.status !== 'rejected') return result;
+  const error = CHANGE_REQUEST_ERRORS[outcome.reason];
+  return {
+    ...result,
+    success: false,
+    error: { code: error.code, description: [error.description, ...outcome.details].join(' ') },
+  };
 }

@@ -1,0 +1,287 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../../core/errors.js';
+import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
+import { layerById } from '../../core/schema/views.js';
+import { notPermitted } from '../arcgis-error.js';
+import { settleChangeRequest } from '../change-requests/process-change-requests.js';
+import {
+  applyEdits,
+  type EditResult,
+  type LayerEditResults,
+  type LayerEdits,
+} from '../edits/apply-edits.js';
+import { runQuery } from '../query/run-query.js';
+import {
+  boolParam,
+  idListParam,
+  jsonParam,
+  stringListParam,
+  stringParam,
+  type Params,
+} from '../request-params.js';
+import { checkEditCounts, looksLikeBot } from '../security/request-limits.js';
+import { BY_VIEW, FS, WRITE } from './route-policies.js';
+import {
+  layerFor,
+  requireQuery,
+  send,
+  viewFor,
+  type RouteDef,
+  type ServerContext,
+} from './route-kit.js';
+
+interface EditFlags {
+  readonly rollbackOnFailure: boolean;
+  readonly useGlobalIds: boolean;
+}
+
+const editFlags = (params: Params): EditFlags => ({
+  rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true),
+  useGlobalIds: boolParam(params, 'useGlobalIds', false),
+});
+
+/**
+ * Every edit route funnels here: anonymous writes must come from an allowed origin,
+ * carry at most one registration, and not look like a bot (a bot gets a silent drop).
+ */
+function edit(
+  request: FastifyRequest,
+  context: ServerContext,
+  view: ViewName,
+  edits: readonly LayerEdits[],
+  flags: EditFlags,
+): LayerEditResults[] {
+  const anonymous = request.caller.kind === 'anonymous';
+  const origin = request.headers.origin;
+  if (
+    anonymous &&
+    origin !== undefined &&
+    // A browser sets both headers itself: same-origin pages of this server are always allowed.
+    origin !== `${request.protocol}://${request.host}` &&
+    !context.corsOrigins.includes(origin)
+  ) {
+    context.recordEvent(request, 'ORIGIN_REFUSED');
+    throw notPermitted('Requests from this site are not accepted.');
+  }
+  checkEditCounts(
+    edits,
+    edits.map((e) => layerById(e.layerId) as LayerDef),
+    anonymous,
+  );
+  if (anonymous && context.botCheck && looksLikeBot(request.params_, context.botCheck)) {
+    context.recordEvent(request, 'BOT_DROPPED');
+    return edits.map((e) => ({
+      id: e.layerId,
+      addResults: (e.adds ?? []).map(() => ({
+        objectId: 0,
+        uniqueId: 0,
+        globalId: null,
+        success: true,
+      })),
+      updateResults: [],
+      deleteResults: [],
+    }));
+  }
+  const settleAdd = context.processChangeRequests
+    ? (layer: LayerDef, result: EditResult): EditResult =>
+        layer.name === 'ChangeRequests' ? settleChangeRequest(context.db, result) : result
+    : undefined;
+  return applyEdits({ db: context.db, view, caller: request.caller, settleAdd }, edits, flags);
+}
+
+function featureList(params: Params, name: string): unknown[] | undefined {
+  const value = jsonParam(params, name);
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value))
+    throw new AppError(ErrorCode.InvalidInput, `'${name}' must be a JSON array of features.`, [
+      name,
+    ]);
+  return value;
+}
+
+const withMoment = (params: Params, body: Record<string, unknown>) =>
+  boolParam(params, 'returnEditMoment', false) ? { ...body, editMoment: Date.now() } : body;
+
+/** The layer edits of a service-level `applyEdits` call. */
+function serviceEdits(params: Params, flags: EditFlags): LayerEdits[] {
+  const raw = jsonParam(params, 'edits');
+  if (!Array.isArray(raw))
+    throw new AppError(ErrorCode.InvalidInput, "'edits' must be a JSON array of layer edits.", [
+      'edits',
+    ]);
+  return raw.map((entry: unknown) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const list = (name: string): unknown[] | undefined => {
+      const value = e[name];
+      if (value === undefined || value === null || value === '') return undefined;
+      if (!Array.isArray(value))
+        throw new AppError(ErrorCode.InvalidInput, `'${name}' must be an array.`, ['edits']);
+      return value;
+    };
+    if (typeof e.id !== 'number')
+      throw new AppError(ErrorCode.InvalidInput, 'Each layer edit needs a numeric id.', ['edits']);
+    const deletes = e.deletes;
+    return {
+      layerId: e.id,
+      adds: list('adds'),
+      updates: list('updates'),
+      deletes:
+        typeof deletes === 'string'
+          ? deletes.split(',').map((d) => (flags.useGlobalIds ? d.trim() : Number(d)))
+          : (list('deletes') as (number | string)[] | undefined),
+    };
+  });
+}
+
+/** The features a `deleteFeatures` call names: by id, or selected exactly as a query selects. */
+function deleteSelection(
+  context: ServerContext,
+  params: Params,
+  layer: LayerDef,
+  view: ViewName,
+): number[] {
+  const objectIds = idListParam(params, 'objectIds') ?? [];
+  if (stringParam(params, 'where') === undefined && stringParam(params, 'geometry') === undefined) {
+    if (objectIds.length === 0) {
+      throw new AppError(
+        ErrorCode.InvalidInput,
+        "'objectIds', 'where' or 'geometry' is required.",
+        ['objectIds'],
+      );
+    }
+    return objectIds;
+  }
+  requireQuery(layer, view);
+  // objectIds, where and geometry narrow each other inside the view's definition, so a
+  // delete never reaches beyond what was described.
+  const selection: Record<string, string> = { f: 'json', returnIdsOnly: 'true' };
+  for (const name of ['objectIds', 'where', 'geometry', 'geometryType', 'inSR', 'spatialRel']) {
+    const value = params[name];
+    if (value !== undefined) selection[name] = value;
+  }
+  return (runQuery({ db: context.db, layer, view }, selection).body as { objectIds: number[] })
+    .objectIds;
+}
+
+/** applyEdits (layer and service level) and the single-purpose feature edits. */
+export const EDIT_ROUTES: readonly RouteDef[] = [
+  {
+    methods: WRITE,
+    url: `${FS}/applyEdits`,
+    access: BY_VIEW,
+    purpose: 'Edits across layers in one transaction',
+    rate: 'anonymous-edit',
+    handler: (request, reply, context) => {
+      const params = request.params_;
+      const view = viewFor(request);
+      const flags = editFlags(params);
+      const results = edit(request, context, view, serviceEdits(params, flags), flags);
+      return send(reply, params, results);
+    },
+  },
+  {
+    methods: WRITE,
+    url: `${FS}/:layer/applyEdits`,
+    access: BY_VIEW,
+    purpose: 'Add, update and delete features',
+    rate: 'anonymous-edit',
+    handler: (request, reply, context) => {
+      const params = request.params_;
+      const view = viewFor(request);
+      const layer = layerFor(request, view);
+      const flags = editFlags(params);
+      const deletes = flags.useGlobalIds
+        ? stringListParam(params, 'deletes')
+        : idListParam(params, 'deletes');
+      const [result] = edit(
+        request,
+        context,
+        view,
+        [
+          {
+            layerId: layer.id,
+            adds: featureList(params, 'adds'),
+            updates: featureList(params, 'updates'),
+            deletes,
+          },
+        ],
+        flags,
+      );
+      return send(
+        reply,
+        params,
+        withMoment(params, {
+          addResults: result?.addResults ?? [],
+          updateResults: result?.updateResults ?? [],
+          deleteResults: result?.deleteResults ?? [],
+        }),
+      );
+    },
+  },
+  {
+    methods: WRITE,
+    url: `${FS}/:layer/addFeatures`,
+    access: BY_VIEW,
+    purpose: 'Add features',
+    rate: 'anonymous-edit',
+    handler: (request, reply, context) => {
+      const params = request.params_;
+      const view = viewFor(request);
+      const layer = layerFor(request, view);
+      const [result] = edit(
+        request,
+        context,
+        view,
+        [{ layerId: layer.id, adds: featureList(params, 'features') ?? [] }],
+        editFlags(params),
+      );
+      return send(reply, params, withMoment(params, { addResults: result?.addResults ?? [] }));
+    },
+  },
+  {
+    methods: WRITE,
+    url: `${FS}/:layer/updateFeatures`,
+    access: BY_VIEW,
+    purpose: 'Update features',
+    rate: 'anonymous-edit',
+    handler: (request, reply, context) => {
+      const params = request.params_;
+      const view = viewFor(request);
+      const layer = layerFor(request, view);
+      const [result] = edit(
+        request,
+        context,
+        view,
+        [{ layerId: layer.id, updates: featureList(params, 'features') ?? [] }],
+        editFlags(params),
+      );
+      return send(
+        reply,
+        params,
+        withMoment(params, { updateResults: result?.updateResults ?? [] }),
+      );
+    },
+  },
+  {
+    methods: WRITE,
+    url: `${FS}/:layer/deleteFeatures`,
+    access: BY_VIEW,
+    purpose: 'Delete features',
+    rate: 'anonymous-edit',
+    handler: (request, reply, context) => {
+      const params = request.params_;
+      const view = viewFor(request);
+      const layer = layerFor(request, view);
+      const targets = deleteSelection(context, params, layer, view);
+      const [result] = edit(request, context, view, [{ layerId: layer.id, deletes: targets }], {
+        rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true),
+        useGlobalIds: false,
+      });
+      return send(
+        reply,
+        params,
+        withMoment(params, { deleteResults: result?.deleteResults ?? [] }),
+      );
+    },
+  },
+];
