@@ -3,11 +3,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, {
-  LogController,
-  type FastifyInstance,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../core/errors.js';
 import type { Extent } from '../core/schema/layer-json.js';
 import type { RateClass } from './access-policy.js';
@@ -27,6 +23,7 @@ import {
   type OfficerReadLimits,
 } from './security/officer-read-guard.js';
 import type { BotCheck } from './security/request-limits.js';
+import { SharedRateStore } from './security/shared-rate-store.js';
 import { recordSecurityEvent, type SecurityEventKind } from './security/security-events.js';
 
 /** Independence, Missouri: the demo city. */
@@ -119,6 +116,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     await app.register(rateLimit, {
       global: false,
       hook: 'preHandler',
+      store: SharedRateStore,
       errorResponseBuilder: (_request, context) =>
         new AppError(ErrorCode.RateLimited, 'Too many requests. Try again later.', [
           `Retry after ${Math.ceil(context.ttl / 1000)} seconds.`,
@@ -253,6 +251,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
               rateLimit: {
                 max: budget,
                 timeWindow: 60_000,
+                // One budget per class across its routes: both token URLs share one count.
+                groupId: rate,
                 // Signed-in staff are accountable by name; only sign-in and anonymous calls are budgeted.
                 allowList: (request: FastifyRequest) =>
                   rate !== 'sign-in' && request.caller?.kind === 'user',

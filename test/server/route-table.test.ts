@@ -1,0 +1,102 @@
+/**
+ * The route table: every route the server answers is a row with its policy, budgets are
+ * shared per class, and what the server advertises never echoes a caller's Host header.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLUGIN_ROUTES, ROUTES } from '../../src/server/routes/index.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+async function post(url: string, form: Record<string, string>) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ f: 'json', ...form }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('the route table', () => {
+  it('has one row per method and URL, each with a purpose', () => {
+    const keys = [...ROUTES, ...PLUGIN_ROUTES].flatMap((route) =>
+      route.methods.map((method) => `${method} ${route.url}`),
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const route of [...ROUTES, ...PLUGIN_ROUTES])
+      expect(route.purpose.length).toBeGreaterThan(5);
+  });
+});
+
+describe('sign-in budget', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      rateLimits: { 'sign-in': 4, 'anonymous-edit': 50, lookup: 100 },
+    });
+  });
+  afterAll(() => server.close());
+
+  it('is one budget across both token URLs: the 5th attempt is refused whichever URL it uses', async () => {
+    const urls = [
+      `${server.url}/arcgis/sharing/rest/generateToken`,
+      `${server.url}/arcgis/tokens/generateToken`,
+    ];
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const attempt = await post(urls[i % 2]!, { username: 'nobody', password: `x${i}` });
+      statuses.push(attempt.status);
+    }
+    // Four within budget (3, 4 = just below and at), the fifth and sixth over it.
+    expect(statuses.slice(0, 4).every((s) => s !== 429)).toBe(true);
+    expect(statuses.slice(4)).toEqual([429, 429]);
+  });
+});
+
+describe('/rest/info', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('does not reflect a forged Host header', async () => {
+    const { request } = await import('node:http');
+    const port = new URL(server.url).port;
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/arcgis/rest/info?f=json',
+          headers: { host: 'evil.example' },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(body).not.toContain('evil.example');
+    const info = JSON.parse(body) as {
+      owningSystemUrl: string;
+      authInfo: { tokenServicesUrl: string };
+    };
+    expect(info.owningSystemUrl).toBe(`http://127.0.0.1:${port}/arcgis`);
+    expect(info.authInfo.tokenServicesUrl).toBe(
+      `http://127.0.0.1:${port}/arcgis/sharing/rest/generateToken`,
+    );
+  });
+
+  it('advertises the configured public address when there is one', async () => {
+    const configured = await startTestServer({ publicUrl: 'https://cameras.city.example/' });
+    try {
+      const response = await fetch(`${configured.url}/arcgis/rest/info?f=json`);
+      const info = (await response.json()) as { owningSystemUrl: string };
+      expect(info.owningSystemUrl).toBe('https://cameras.city.example/arcgis');
+    } finally {
+      await configured.close();
+    }
+  });
+});
