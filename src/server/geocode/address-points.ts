@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { AppError, ErrorCode } from '../../core/errors.js';
 import { inWriteTransaction, prepared, type Database } from '../db/open-database.js';
+import { buildPointTree, type PointTree } from './point-tree.js';
 
 /** One address point to load: a house number on a street, with its WGS84 position. */
 export interface AddressPointInput {
@@ -323,20 +324,92 @@ export function ensureGeocodeSchema(db: Database): void {
   else inWriteTransaction(db, run);
 }
 
-/** Cities known to the geocoder, canonical, per connection; dropped whenever points load. */
-const knownCitiesCache = new WeakMap<Database, ReadonlySet<string>>();
+/** A street of one city, as the geocoder matches and suggests it. */
+export interface KnownStreet {
+  /** The smallest id of its points (a suggestion's magicKey). */
+  readonly id: number;
+  /** As stored: `S Noland Rd`. */
+  readonly street: string;
+  readonly city: string;
+  readonly state: string;
+  /** Its canonical words: `['S', 'NOLAND', 'RD']`. */
+  readonly words: readonly string[];
+  /** How many points it has, and their extent. */
+  readonly count: number;
+  readonly xmin: number;
+  readonly ymin: number;
+  readonly xmax: number;
+  readonly ymax: number;
+}
+
+interface Gazetteer {
+  /** `PRAGMA data_version` when read: it changes when another connection commits. */
+  readonly version: number;
+  cities?: ReadonlySet<string>;
+  streets?: readonly KnownStreet[];
+  points?: PointTree;
+}
+
+/**
+ * Cities, streets and point positions known to the geocoder, per connection: read once,
+ * dropped whenever points load here or another connection (the loading CLI) commits.
+ */
+const gazetteers = new WeakMap<Database, Gazetteer>();
+
+function gazetteer(db: Database): Gazetteer {
+  const { data_version: version } = prepared(db, 'PRAGMA data_version').get() as {
+    data_version: number;
+  };
+  let found = gazetteers.get(db);
+  if (found?.version !== version) {
+    found = { version };
+    gazetteers.set(db, found);
+  }
+  return found;
+}
 
 /** Canonical names of the cities that have address points (`INDEPENDENCE`). */
 export function knownCities(db: Database): ReadonlySet<string> {
-  let cities = knownCitiesCache.get(db);
-  if (!cities) {
+  const known = gazetteer(db);
+  if (!known.cities) {
     const rows = prepared(db, 'SELECT DISTINCT city FROM address_points').all() as {
       city: string;
     }[];
-    cities = new Set(rows.map((row) => normalizeText(row.city)));
-    knownCitiesCache.set(db, cities);
+    known.cities = new Set(rows.map((row) => normalizeText(row.city)));
   }
-  return cities;
+  return known.cities;
+}
+
+/**
+ * Every street (street and city) that has address points, ordered by street and city. A
+ * city has thousands of streets but may have hundreds of thousands of points, so streets
+ * are matched here rather than through the points' full-text index.
+ */
+export function knownStreets(db: Database): readonly KnownStreet[] {
+  const known = gazetteer(db);
+  if (!known.streets) {
+    const rows = prepared(
+      db,
+      `SELECT min(id) AS id, street, city, min(state) AS state, count(*) AS count,
+              min(x) AS xmin, min(y) AS ymin, max(x) AS xmax, max(y) AS ymax
+         FROM address_points GROUP BY street, city ORDER BY street, city`,
+    ).all() as unknown as Omit<KnownStreet, 'words'>[];
+    known.streets = rows.map((row) => ({ ...row, words: normalizeText(row.street).split(' ') }));
+  }
+  return known.streets;
+}
+
+/** Every address point's position in a tree for nearest-point search. */
+export function knownPointTree(db: Database): PointTree {
+  const known = gazetteer(db);
+  known.points ??= buildPointTree(
+    prepared(db, 'SELECT id, x, y FROM address_points').all() as unknown as {
+      id: number;
+      x: number;
+      y: number;
+    }[],
+  );
+  return known.points;
 }
 
 const INSERT_POINT = `INSERT INTO address_points
@@ -350,7 +423,7 @@ export function clearAddressPoints(db: Database): void {
   };
   if (db.isTransaction) run();
   else inWriteTransaction(db, run);
-  knownCitiesCache.delete(db);
+  gazetteers.delete(db);
 }
 
 /**
@@ -386,8 +459,11 @@ export function loadAddressPoints(db: Database, points: Iterable<AddressPointInp
     }
     return count;
   };
-  knownCitiesCache.delete(db);
-  return db.isTransaction ? run() : inWriteTransaction(db, run);
+  try {
+    return db.isTransaction ? run() : inWriteTransaction(db, run);
+  } finally {
+    gazetteers.delete(db);
+  }
 }
 
 /** Our fields of an address point, each mapped to a CSV column header. */

@@ -12,14 +12,19 @@ import {
   STREET_TYPES,
   formatStreetLine,
   knownCities,
+  knownPointTree,
+  knownStreets,
   normalizeText,
   normalizeTokens,
   normalizeUnit,
   rawTokens,
   streetParts,
   type AddressPointRow,
+  type KnownStreet,
   type StreetParts,
 } from './address-points.js';
+import { nearestPointIds } from './point-tree.js';
+import { similarity } from './similarity.js';
 
 export type GeocodeParams = Readonly<Record<string, string | undefined>>;
 
@@ -80,6 +85,51 @@ const POINT_EXTENT_DEG = 0.0009;
 /** A house number that is not in the data still gets the nearest ones on its street, at most this score. */
 const NEAREST_NUMBER_MAX_SCORE = 79;
 
+// Limits. Every input is anonymous, and the event loop that answers every other request
+// waits while one is geocoded: nothing here may grow faster than its (capped) input.
+
+/**
+ * Longest value of each address input, in characters (trimmed), as advertised in
+ * {@link geocodeServiceInfo}. A longer value is refused, not truncated: a cut-off address
+ * would be geocoded as another one, with a score that looks trustworthy. Suggest `text`
+ * becomes a suggestion's `SingleLine`, so it has the same limit.
+ */
+const INPUT_LENGTHS: Readonly<Record<string, number>> = {
+  SingleLine: 200,
+  Address: 100,
+  Address2: 100,
+  Address3: 100,
+  City: 40,
+  Region: 50,
+  Postal: 10,
+  text: 200,
+};
+/** Longest value of any other parameter (location, searchExtent, outFields, magicKey...). */
+const MAX_OTHER_PARAM_LENGTH = 1_000;
+/** Most words in one address input: no address has half as many. */
+const MAX_INPUT_WORDS = 40;
+/** Most distinct words of one query sent to the full-text index; the rest are only scored. */
+const MAX_INDEX_TERMS = 6;
+/**
+ * Most points one full-text lookup reads: a house number and words match far fewer, a
+ * word such as `E` most of the city, and then the first ones found are enough.
+ */
+const MAX_INDEX_ROWS = 2_000;
+/** Points whose canonical text matches the FTS5 expression bound in its place, capped. */
+const INDEX_MATCH = `SELECT rowid FROM address_points_fts WHERE address_points_fts MATCH ? LIMIT ${MAX_INDEX_ROWS}`;
+/** Typos are looked for by the first 3 letters of words at least this long. */
+const MIN_STEM_WORD_LENGTH = 3;
+/** Most stored points sharing the query's house number that are scored. */
+const MAX_NUMBER_ROWS = 1_000;
+/** Most streets (street and city) one query scores. */
+const MAX_STREET_GROUPS = 200;
+/** Most streets whose nearest house numbers are looked up for a number the data lacks. */
+const MAX_NEAREST_NUMBER_STREETS = 20;
+/** Work one request may do before it answers with the best it has found. */
+export const DEFAULT_BUDGET_MS = 100;
+/** Points nearest by a flat measure that are then measured on the sphere. */
+const REVERSE_CANDIDATES = 16;
+
 const STATE_NAMES: Readonly<Record<string, string>> = {
   MO: 'Missouri',
   KS: 'Kansas',
@@ -137,13 +187,13 @@ const CANDIDATE_FIELDS = [
 /** Attributes every candidate carries, whatever `outFields` asks. */
 const BASE_ATTRIBUTES = ['Score', 'Match_addr', 'Addr_type'] as const;
 
-function inputField(name: string, alias: string, length: number): Record<string, unknown> {
+function inputField(name: string, alias: string): Record<string, unknown> {
   return {
     name,
     type: 'esriFieldTypeString',
     alias,
     required: false,
-    length,
+    length: INPUT_LENGTHS[name],
     localizedNames: {},
     recognizedNames: {},
   };
@@ -160,13 +210,13 @@ export function geocodeServiceInfo(): Record<string, unknown> {
     serviceDescription:
       'Address points of the registry area. Returns point addresses only; no places, intersections or ZIP centroids.',
     addressFields: [
-      inputField('Address', 'Address', 100),
-      inputField('City', 'City', 40),
-      inputField('Region', 'State', 50),
-      inputField('Postal', 'ZIP', 10),
+      inputField('Address', 'Address'),
+      inputField('City', 'City'),
+      inputField('Region', 'State'),
+      inputField('Postal', 'ZIP'),
     ],
     categories: [],
-    singleLineAddressField: inputField('SingleLine', 'Single Line Input', 200),
+    singleLineAddressField: inputField('SingleLine', 'Single Line Input'),
     candidateFields: CANDIDATE_FIELDS.map(([name, type, alias, length]) => ({
       name,
       type,
@@ -196,30 +246,56 @@ export function geocodeServiceInfo(): Record<string, unknown> {
 // Parameters
 // ---------------------------------------------------------------------------------------
 
-function invalid(message: string): AppError {
-  return new AppError(ErrorCode.InvalidInput, message);
+function invalid(message: string, details: readonly string[] = []): AppError {
+  return new AppError(ErrorCode.InvalidInput, message, details);
 }
 
-function rawParam(params: GeocodeParams, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(params)) {
-    if (key.toLowerCase() === lower && value !== undefined) return value;
-  }
-  return undefined;
+/** A request's parameters by lower-cased name (ArcGIS names are case-insensitive), read once. */
+interface ParamLookup {
+  /** The first value of each name. */
+  readonly raw: ReadonlyMap<string, string>;
+  /** The first value of each name that is not blank, trimmed. */
+  readonly trimmed: ReadonlyMap<string, string>;
 }
 
-function param(params: GeocodeParams, name: string): string | undefined {
-  // ArcGIS parameter names are case-insensitive.
-  const lower = name.toLowerCase();
+function lookupParams(params: GeocodeParams): ParamLookup {
+  const raw = new Map<string, string>();
+  const trimmed = new Map<string, string>();
   for (const [key, value] of Object.entries(params)) {
-    if (key.toLowerCase() === lower && value !== undefined && value.trim() !== '')
-      return value.trim();
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    if (!raw.has(lower)) raw.set(lower, value);
+    if (!trimmed.has(lower) && value.trim() !== '') trimmed.set(lower, value.trim());
   }
-  return undefined;
+  return { raw, trimmed };
+}
+
+/** `value` when within the limits of parameter `name`, otherwise the 400 that names it. */
+function checked(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const inputLength = INPUT_LENGTHS[name];
+  const maxLength = inputLength ?? MAX_OTHER_PARAM_LENGTH;
+  const trimmed = value.trim();
+  if (trimmed.length > maxLength)
+    throw invalid(`${name} is longer than ${maxLength} characters.`, [name]);
+  // Within the length limit this costs little; it bounds the words every later step sees.
+  if (inputLength !== undefined && rawTokens(trimmed).length > MAX_INPUT_WORDS)
+    throw invalid(`${name} has more than ${MAX_INPUT_WORDS} words.`, [name]);
+  return value;
+}
+
+/** The value as sent (spaces matter to suggest), or undefined. */
+function rawParam(params: ParamLookup, name: string): string | undefined {
+  return checked(name, params.raw.get(name.toLowerCase()));
+}
+
+/** The trimmed value, or undefined when absent or blank. */
+function param(params: ParamLookup, name: string): string | undefined {
+  return checked(name, params.trimmed.get(name.toLowerCase()));
 }
 
 function intParam(
-  params: GeocodeParams,
+  params: ParamLookup,
   name: string,
   fallback: number,
   min: number,
@@ -229,8 +305,25 @@ function intParam(
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min)
-    throw invalid(`${name} must be a whole number of at least ${min}.`);
+    throw invalid(`${name} must be a whole number of at least ${min}.`, [name]);
   return Math.min(value, max);
+}
+
+/** How long one request may work, and on which clock (tests pass their own). */
+export interface GeocodeBudget {
+  /** Milliseconds of work before the request answers with the best it has found. */
+  readonly budgetMs?: number;
+  /** Milliseconds from any fixed origin; `performance.now` by default. */
+  readonly now?: () => number;
+}
+
+/** A function that says whether the request's budget is spent. */
+type Spent = () => boolean;
+
+function startBudget(budget: GeocodeBudget): Spent {
+  const now = budget.now ?? (() => performance.now());
+  const deadline = now() + (budget.budgetMs ?? DEFAULT_BUDGET_MS);
+  return () => now() > deadline;
 }
 
 function isWgs84(sr: unknown): boolean {
@@ -243,7 +336,7 @@ function isWgs84(sr: unknown): boolean {
   return false;
 }
 
-function checkOutSr(params: GeocodeParams): void {
+function checkOutSr(params: ParamLookup): void {
   const text = param(params, 'outSR');
   if (text === undefined) return;
   let value: unknown = text;
@@ -431,7 +524,7 @@ function endsWithCity(tokens: readonly string[], cities: ReadonlySet<string>): n
   return 0;
 }
 
-function parseFields(params: GeocodeParams): ParsedQuery {
+function parseFields(params: ParamLookup): ParsedQuery {
   const address = [param(params, 'Address'), param(params, 'Address2'), param(params, 'Address3')]
     .filter(Boolean)
     .join(' ');
@@ -446,59 +539,6 @@ function parseFields(params: GeocodeParams): ParsedQuery {
       : undefined,
     zip: zipText ? rawTokens(zipText).join('').slice(0, 5) : undefined,
   };
-}
-
-/** Dice coefficient of character bigrams: 1 for equal strings, 0 for nothing shared. */
-function dice(a: string, b: string): number {
-  if (a.length < 2 || b.length < 2) return 0;
-  const bigrams = new Map<string, number>();
-  for (let i = 0; i < a.length - 1; i++) {
-    const gram = a.slice(i, i + 2);
-    bigrams.set(gram, (bigrams.get(gram) ?? 0) + 1);
-  }
-  let shared = 0;
-  for (let i = 0; i < b.length - 1; i++) {
-    const gram = b.slice(i, i + 2);
-    const count = bigrams.get(gram) ?? 0;
-    if (count > 0) {
-      bigrams.set(gram, count - 1);
-      shared++;
-    }
-  }
-  return (2 * shared) / (a.length - 1 + b.length - 1);
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) between `a` and `b`. */
-function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols).fill(0);
-  for (let i = 0; i < rows; i++) d[i * cols] = i;
-  for (let j = 0; j < cols; j++) d[j] = j;
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(
-        (d[(i - 1) * cols + j] as number) + 1,
-        (d[i * cols + j - 1] as number) + 1,
-        (d[(i - 1) * cols + j - 1] as number) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, (d[(i - 2) * cols + j - 2] as number) + 1);
-      d[i * cols + j] = best;
-    }
-  }
-  return d[rows * cols - 1] as number;
-}
-
-/**
- * How alike two names are, 0 to 1: the better of shared letter pairs (good for missing or
- * extra words) and edit distance (good for typos and swapped letters: "Mian" for "Main").
- */
-function similarity(a: string, b: string): number {
-  if (a === b) return 1;
-  if (a.length === 0 || b.length === 0) return 0;
-  return Math.max(dice(a, b), 1 - editDistance(a, b) / Math.max(a.length, b.length));
 }
 
 /** Points out of 100 for how well the query's street names a stored street. */
@@ -656,7 +696,7 @@ function toCandidate(
 
 type OutFields = '*' | ReadonlySet<string>;
 
-function parseOutFields(params: GeocodeParams): OutFields {
+function parseOutFields(params: ParamLookup): OutFields {
   const text = param(params, 'outFields');
   if (text === undefined) return new Set();
   const names = text
@@ -673,35 +713,51 @@ function pointById(db: Database, id: number): AddressPointRow | undefined {
   return prepared(db, `${SELECT_POINT} WHERE id = ?`).get(id) as AddressPointRow | undefined;
 }
 
+/**
+ * The words a query sends to the full-text index: each once, at most
+ * {@link MAX_INDEX_TERMS}. Every word still counts when candidates are scored.
+ */
+function indexTerms(words: readonly string[]): string[] {
+  return [...new Set(words.filter((word) => word !== ''))].slice(0, MAX_INDEX_TERMS);
+}
+
 /** An FTS5 expression that needs every token (bound as a parameter, never spliced into SQL). */
 function ftsAll(tokens: readonly string[]): string {
   return tokens.map((token) => `"${token}"`).join(' AND ');
 }
 
-interface StreetGroup {
-  readonly street: string;
-  readonly city: string;
-  readonly count: number;
-  readonly xmin: number;
-  readonly ymin: number;
-  readonly xmax: number;
-  readonly ymax: number;
-}
+/** A street of one city with its points' count and extent. */
+type StreetGroup = Pick<
+  KnownStreet,
+  'street' | 'city' | 'count' | 'xmin' | 'ymin' | 'xmax' | 'ymax'
+>;
 
-/** Streets whose name shares the query's name words (or, failing that, their first letters). */
+/**
+ * At most {@link MAX_STREET_GROUPS} streets whose words include the query's name words
+ * (or, failing that, words starting as they do).
+ */
 function matchingStreets(db: Database, name: string): StreetGroup[] {
-  const words = name.split(' ').filter((word) => word.length > 0);
+  const words = indexTerms(name.split(' '));
   if (words.length === 0) return [];
-  const sql = `SELECT street, city, count(*) AS count, min(x) AS xmin, min(y) AS ymin, max(x) AS xmax, max(y) AS ymax
-    FROM address_points WHERE id IN (SELECT rowid FROM address_points_fts WHERE address_points_fts MATCH ?)
-    GROUP BY street, city LIMIT 200`;
-  let groups = prepared(db, sql).all(ftsAll(words)) as unknown as StreetGroup[];
-  if (groups.length === 0) {
-    // Misspelt names ("Nolan") still share their first letters with the real one.
-    const stems = words.map((word) => `"${word.slice(0, 3)}"*`).join(' AND ');
-    groups = prepared(db, sql).all(stems) as unknown as StreetGroup[];
-  }
-  return groups;
+  const streets = knownStreets(db);
+  const matching = (test: (street: KnownStreet) => boolean): KnownStreet[] => {
+    const out: KnownStreet[] = [];
+    for (const street of streets) {
+      if (test(street) && out.push(street) >= MAX_STREET_GROUPS) break;
+    }
+    return out;
+  };
+  const groups = matching((street) => words.every((word) => street.words.includes(word)));
+  if (groups.length > 0) return groups;
+  // Misspelt names ("Nolan") still share their first letters with the real one; a word of
+  // one or two letters has no typo worth finding.
+  const stems = indexTerms(
+    words.filter((word) => word.length >= MIN_STEM_WORD_LENGTH).map((word) => word.slice(0, 3)),
+  );
+  if (stems.length === 0) return [];
+  return matching((street) =>
+    stems.every((stem) => street.words.some((word) => word.startsWith(stem))),
+  );
 }
 
 /** The point in the middle of a street, by house number, to stand for the whole street. */
@@ -746,12 +802,19 @@ function magicKeyId(magicKey: string): { kind: 'ap' | 'st'; id: number } {
  * (`Addr_type: StreetName`); a house number the data lacks returns the nearest numbers on
  * the street, scored at most 79.
  *
+ * Inputs longer than the service advertises, or of more than 40 words, are refused with
+ * a 400 naming the parameter; work stops at `budget` (100 ms by default) with the
+ * candidates scored so far.
+ *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/find-address-candidates/
  */
 export function findAddressCandidates(
   db: Database,
-  params: GeocodeParams,
+  request: GeocodeParams,
+  budget: GeocodeBudget = {},
 ): FindAddressCandidatesResponse {
+  const spent = startBudget(budget);
+  const params = lookupParams(request);
   checkOutSr(params);
   const maxLocations = intParam(params, 'maxLocations', DEFAULT_MAX_LOCATIONS, 1, MAX_LOCATIONS);
   const outFields = parseOutFields(params);
@@ -787,7 +850,7 @@ export function findAddressCandidates(
     }
   } else {
     const query = singleLine ? parseSingleLine(db, singleLine) : parseFields(params);
-    found.push(...searchCandidates(db, query, location));
+    found.push(...searchCandidates(db, query, location, spent));
   }
 
   const inExtent = (row: Point): boolean =>
@@ -819,19 +882,36 @@ export function findAddressCandidates(
   };
 }
 
+/**
+ * Candidates for a parsed query, at most {@link MAX_NUMBER_ROWS} points and
+ * {@link MAX_STREET_GROUPS} streets; when the budget is spent, those scored so far.
+ */
 function searchCandidates(
   db: Database,
   query: ParsedQuery,
   location: Point | undefined,
+  spent: Spent,
 ): [AddressPointRow, CandidateOptions][] {
   const queryStreet = streetParts(query.street);
   if (!queryStreet.name) return [];
   const out: [AddressPointRow, CandidateOptions][] = [];
   if (query.number !== undefined) {
-    const rows = prepared(db, `${SELECT_POINT} WHERE number = ?`).all(
+    let rows = prepared(db, `${SELECT_POINT} WHERE number = ? LIMIT ${MAX_NUMBER_ROWS + 1}`).all(
       query.number,
     ) as unknown as AddressPointRow[];
+    if (rows.length > MAX_NUMBER_ROWS) {
+      // Too many to score: points whose street has the words asked for come first, so the
+      // cap never hides an exact match behind points on other streets.
+      rows = prepared(
+        db,
+        `${SELECT_POINT} WHERE number = ? ORDER BY id IN (${INDEX_MATCH}) DESC, id LIMIT ${MAX_NUMBER_ROWS}`,
+      ).all(
+        query.number,
+        ftsAll(indexTerms(queryStreet.name.split(' '))),
+      ) as unknown as AddressPointRow[];
+    }
     for (const row of rows) {
+      if (spent()) return out;
       const score = scoreRow(query, queryStreet, row);
       if (score >= MIN_CANDIDATE_SCORE)
         out.push([row, { score, addrType: 'PointAddress', location }]);
@@ -839,9 +919,13 @@ function searchCandidates(
     if (out.some(([, options]) => options.score >= MIN_MATCH_SCORE)) return out;
     // The number is not in the data: offer the nearest numbers on the streets it names.
     const wanted = Number.parseInt(query.number, 10);
+    const seen = new Set(out.map(([row]) => row.id));
+    let streets = 0;
     for (const group of matchingStreets(db, queryStreet.name)) {
+      if (spent() || streets >= MAX_NEAREST_NUMBER_STREETS) break;
       const base = streetScore(queryStreet, streetParts(normalizeText(group.street).split(' ')));
       if (base < MIN_MATCH_SCORE) continue;
+      streets++;
       const nearest = prepared(
         db,
         `${SELECT_POINT} WHERE street = ? AND city = ? ORDER BY abs(CAST(number AS INTEGER) - ?), number LIMIT 2`,
@@ -854,13 +938,16 @@ function searchCandidates(
             scoreRow(query, queryStreet, row) - 10 - Math.min(15, gap / 20),
           ),
         );
-        if (!out.some(([seen]) => seen.id === row.id))
+        if (!seen.has(row.id)) {
+          seen.add(row.id);
           out.push([row, { score, addrType: 'PointAddress', location }]);
+        }
       }
     }
     return out;
   }
   for (const group of matchingStreets(db, queryStreet.name)) {
+    if (spent()) break;
     let score = streetScore(queryStreet, streetParts(normalizeText(group.street).split(' ')));
     if (query.city && query.city !== normalizeText(group.city))
       score -= 15 * (1 - similarity(query.city, normalizeText(group.city))) + 2;
@@ -894,13 +981,22 @@ function completions(partial: string): string[] {
 /**
  * Autocomplete suggestions for partly typed text: addresses when it starts with a house
  * number (`1234 S Nol`, `1234 nol`), streets otherwise (`noland`). Each suggestion's
- * `magicKey` goes to {@link findAddressCandidates} to get its location.
+ * `magicKey` goes to {@link findAddressCandidates} to get its location. `text` has the
+ * limits of `SingleLine`; work stops at `budget` with the suggestions found so far.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/suggest/
  */
-export function suggest(db: Database, params: GeocodeParams): SuggestResponse {
-  const text = rawParam(params, 'text');
-  if (text === undefined || text.trim() === '') throw invalid('text is required.');
+export function suggest(
+  db: Database,
+  request: GeocodeParams,
+  budget: GeocodeBudget = {},
+): SuggestResponse {
+  const spent = startBudget(budget);
+  const params = lookupParams(request);
+  const sent = rawParam(params, 'text');
+  if (sent === undefined || sent.trim() === '') throw invalid('text is required.');
+  // Spaces around the text say nothing, except that one at the end finishes the last word.
+  const text = /\s/.test(sent.at(-1) ?? '') ? `${sent.trim()} ` : sent.trim();
   const maxSuggestions = intParam(
     params,
     'maxSuggestions',
@@ -923,10 +1019,12 @@ export function suggest(db: Database, params: GeocodeParams): SuggestResponse {
   const leadsWithNumber = /^\d+$/.test(first) || (/^\d+[A-Z]$/.test(first) && tokens.length > 1);
   if (!leadsWithNumber)
     return { suggestions: suggestStreets(db, complete, partial, maxSuggestions) };
-  const addresses = suggestAddresses(db, complete, partial, maxSuggestions);
+  const addresses = suggestAddresses(db, complete, partial, maxSuggestions, spent);
   return {
     suggestions:
-      addresses.length > 0 ? addresses : suggestStreets(db, complete, partial, maxSuggestions),
+      addresses.length > 0 || spent()
+        ? addresses
+        : suggestStreets(db, complete, partial, maxSuggestions),
   };
 }
 
@@ -935,6 +1033,7 @@ function suggestAddresses(
   complete: readonly string[],
   partial: string | undefined,
   maxSuggestions: number,
+  spent: Spent,
 ): SuggestResponse['suggestions'] {
   const rows: { id: number; full_address: string }[] = [];
   const seen = new Set<number>();
@@ -973,10 +1072,10 @@ function suggestAddresses(
     }
   }
   // 2. The same number and words in another order or with words left out ("1234 nol").
-  if (rows.length < maxSuggestions && complete.length + (partial ? 1 : 0) > 1) {
+  if (rows.length < maxSuggestions && complete.length + (partial ? 1 : 0) > 1 && !spent()) {
     const [number, ...words] = partial === undefined ? complete : [...complete, partial];
     const lastWord = partial === undefined ? undefined : words.pop();
-    const terms = [`^"${number}"`, ...words.map((word) => `"${word}"`)];
+    const terms = [`^"${number}"`, ...indexTerms(words).map((word) => `"${word}"`)];
     if (lastWord !== undefined) {
       terms.push(
         `(${completions(lastWord)
@@ -987,8 +1086,8 @@ function suggestAddresses(
     add(
       prepared(
         db,
-        `SELECT p.id, p.full_address FROM address_points_fts f JOIN address_points p ON p.id = f.rowid
-          WHERE address_points_fts MATCH ? ORDER BY p.normalized LIMIT ?`,
+        `SELECT p.id, p.full_address FROM (${INDEX_MATCH}) f JOIN address_points p ON p.id = f.rowid
+          ORDER BY p.normalized LIMIT ?`,
       ).all(terms.join(' AND '), maxSuggestions) as { id: number; full_address: string }[],
     );
   }
@@ -1005,43 +1104,28 @@ function suggestStreets(
   partial: string | undefined,
   maxSuggestions: number,
 ): SuggestResponse['suggestions'] {
-  const terms = complete.map((word) => `"${word}"`);
-  if (partial !== undefined) {
-    terms.push(
-      `(${completions(partial)
-        .map((word, i) => (i === 0 ? `"${word}"*` : `"${word}"`))
-        .join(' OR ')})`,
-    );
-  }
-  if (terms.length === 0) return [];
-  const rows = prepared(
-    db,
-    `SELECT min(p.id) AS id, p.street, p.city, p.state FROM address_points_fts f JOIN address_points p ON p.id = f.rowid
-      WHERE address_points_fts MATCH ? GROUP BY p.street, p.city ORDER BY p.street, p.city LIMIT 200`,
-  ).all(terms.join(' AND ')) as { id: number; street: string; city: string; state: string }[];
-  // The index also holds house numbers: keep streets whose own words hold what was typed.
+  if (complete.length === 0 && partial === undefined) return [];
+  // Streets whose words hold every finished word, and one the typed word may be heading for.
   const partials = partial === undefined ? [] : completions(partial);
-  const streets = rows.filter((row) => {
-    const words = normalizeText(row.street).split(' ');
-    return (
+  const streets = knownStreets(db).filter(
+    ({ words }) =>
       complete.every((word) => words.includes(word)) &&
       (partial === undefined ||
         partials.some((word, i) =>
           i === 0 ? words.some((w) => w.startsWith(word)) : words.includes(word),
-        ))
-    );
-  });
+        )),
+  );
   // Streets whose name starts with what was typed come before those that merely contain it.
   const typed = [...complete, ...(partial ? [partial] : [])].join(' ');
-  const rank = (street: string): number => {
-    const canonical = normalizeText(street);
-    const bare = streetParts(canonical.split(' ')).name;
-    return canonical.startsWith(typed) || bare.startsWith(typed) ? 0 : 1;
-  };
-  streets.sort((a, b) => rank(a.street) - rank(b.street) || a.street.localeCompare(b.street));
-  return streets.slice(0, maxSuggestions).map((row) => ({
-    text: `${row.street}, ${row.city}, ${row.state}`,
-    magicKey: `st:${row.id}`,
+  const ranked = streets.map((street) => {
+    const canonical = street.words.join(' ');
+    const bare = streetParts(street.words).name;
+    return { street, rank: canonical.startsWith(typed) || bare.startsWith(typed) ? 0 : 1 };
+  });
+  ranked.sort((a, b) => a.rank - b.rank || a.street.street.localeCompare(b.street.street));
+  return ranked.slice(0, maxSuggestions).map(({ street }) => ({
+    text: `${street.street}, ${street.city}, ${street.state}`,
+    magicKey: `st:${street.id}`,
     isCollection: false,
   }));
 }
@@ -1052,11 +1136,14 @@ function suggestStreets(
 
 /**
  * The address point nearest `location` within `distance` metres (default 100), or the
- * ArcGIS "Unable to find address for the specified location." error (code 400).
+ * ArcGIS "Unable to find address for the specified location." error (code 400). The
+ * search walks a tree of every point's position, so a location far from all of them costs
+ * no more than one among them.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/reverse-geocode/
  */
-export function reverseGeocode(db: Database, params: GeocodeParams): ReverseGeocodeResponse {
+export function reverseGeocode(db: Database, request: GeocodeParams): ReverseGeocodeResponse {
+  const params = lookupParams(request);
   checkOutSr(params);
   const locationText = param(params, 'location');
   if (locationText === undefined) throw invalid('location is required.');
@@ -1078,20 +1165,9 @@ export function reverseGeocode(db: Database, params: GeocodeParams): ReverseGeoc
   let best: AddressPointRow | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   if (wantsPoints) {
-    const dLat = radius / 111_320;
-    const dLon = radius / (111_320 * Math.max(0.01, Math.cos((location.y * Math.PI) / 180)));
-    const rows = prepared(
-      db,
-      `SELECT p.id, p.number, p.street, p.unit, p.city, p.state, p.zip, p.full_address, p.normalized, p.x, p.y
-         FROM address_points_rtree r JOIN address_points p ON p.id = r.id
-        WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ?`,
-    ).all(
-      location.x + dLon,
-      location.x - dLon,
-      location.y + dLat,
-      location.y - dLat,
-    ) as unknown as AddressPointRow[];
-    for (const row of rows) {
+    const ids = nearestPointIds(knownPointTree(db), location.x, location.y, REVERSE_CANDIDATES);
+    for (const row of ids.map((id) => pointById(db, id))) {
+      if (!row) continue;
       const meters = distanceMeters(location, row);
       if (
         meters <= radius &&
