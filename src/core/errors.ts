@@ -31,19 +31,31 @@ export const ARCGIS_ERROR_CODE: Readonly<Record<ErrorCode, number>> = {
   NETWORK_ERROR: 502,
 };
 
+/** What an error says about itself besides its code and message: data, never parsed text. */
+export interface AppErrorOptions extends ErrorOptions {
+  /** The parameter or attribute at fault, as named on the wire. */
+  readonly field?: string;
+  /** How long the caller should wait before trying again, in whole seconds. */
+  readonly retryAfterSeconds?: number;
+}
+
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: ErrorCode;
   readonly details: readonly string[];
+  readonly field: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     code: ErrorCode,
     message: string,
     details: readonly string[] = [],
-    options?: ErrorOptions,
+    options?: AppErrorOptions,
   ) {
     super(message, options);
     this.code = code;
     this.details = details;
+    this.field = options?.field;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

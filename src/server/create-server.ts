@@ -51,6 +51,11 @@ export interface ServerOptions {
   readonly officerReads?: Partial<OfficerReadLimits>;
   /** Public address (`https://cameras.city.example`) advertised in `/rest/info`. */
   readonly publicUrl?: string;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (Fastify's `trustProxy`: comma-separated
+   * addresses or CIDR ranges). None by default: the socket's address is the client.
+   */
+  readonly trustProxy?: string;
 }
 
 /** Requests per minute per client address. */
@@ -91,7 +96,10 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // Fastify's own request lines carry the URL, and with it tokens and addresses.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
-    trustProxy: false,
+    // Client addresses key the sign-in and change-request delays: behind a reverse proxy, name it.
+    trustProxy: options.trustProxy ?? false,
+    // ArcGIS servers answer `…/FeatureServer/0/` like `…/FeatureServer/0`; esri-leaflet adds the slash.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   const log = (error: unknown) =>
     app.log.error(
@@ -162,7 +170,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const policy = request.routeOptions.config.policy;
     const isTokenRoute = request.routeOptions.url?.endsWith('/generateToken') ?? false;
     const token = isTokenRoute ? undefined : tokenOf(request, params);
-    if (token) request.caller = callerOfToken(db, token, tokenPolicy);
+    if (token) request.caller = callerOfToken(db, token, tokenPolicy, request);
     if (policy?.access.kind === 'signed-in') {
       if (request.caller.kind === 'anonymous') throw tokenRequired();
       if (!policy.access.roles.includes(request.caller.role)) throw notPermitted(policy.purpose);
@@ -213,6 +221,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     const code = failure instanceof AppError ? failure.code : undefined;
     const kind = code ? SECURITY_EVENT_OF[code] : undefined;
     if (kind) audit(request, kind);
+    const retryAfter = failure instanceof AppError ? failure.retryAfterSeconds : undefined;
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     return send(
       reply.code((code && TRANSPORT_STATUS[code]) ?? 200),
       params,
@@ -244,6 +254,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     app.route({
       method: [...route.methods],
       url: route.url,
+      ...(route.bodyLimit === undefined ? {} : { bodyLimit: route.bodyLimit }),
       ...(budget === undefined
         ? {}
         : {

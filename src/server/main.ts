@@ -52,6 +52,8 @@ const app = await createServer({
   rateLimits: limitsOff ? false : undefined,
   botCheck: limitsOff ? false : undefined,
   publicUrl: process.env.CCR_PUBLIC_URL || undefined,
+  // Proxy addresses or ranges (`127.0.0.1,10.0.0.0/8`) whose X-Forwarded-For names the client.
+  trustProxy: process.env.CCR_TRUST_PROXY || undefined,
 });
 await app.listen({ port, host });
 console.log(

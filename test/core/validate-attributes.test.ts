@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CAMERAS, SITES } from '../../src/core/schema/registry-schema.js';
+import {
+  CAMERAS,
+  CHANGE_REQUESTS,
+  CONTACT_LOG,
+  SITES,
+} from '../../src/core/schema/registry-schema.js';
+import type { LayerDef, ViewName } from '../../src/core/schema/schema-types.js';
+import { fieldsInView } from '../../src/core/schema/views.js';
 import { validateAttributes } from '../../src/core/validation/validate-attributes.js';
 
 const site = {
@@ -172,5 +179,238 @@ describe('validateAttributes', () => {
       ok: true,
       value: { email: null },
     });
+  });
+});
+
+describe('e-mail addresses', () => {
+  const email = (value: string) =>
+    validateAttributes(SITES, { email: value }, { view: 'public', mode: 'patch' });
+  const refused = { ok: false, issues: [{ field: 'email', code: 'INVALID_EMAIL' }] };
+  // A domain of `length` characters: labels of at most 63 characters, each with its dot, then
+  // `com`.
+  const domain = (length: number) => {
+    let text = '';
+    for (let left = length - 'com'.length; left > 0; left = length - 'com'.length - text.length) {
+      text += `${'d'.repeat(Math.min(63, left - 1))}.`;
+    }
+    return `${text}com`;
+  };
+
+  it('accepts ordinary addresses as typed', () => {
+    for (const value of [
+      'x@b.co',
+      'robin.example+cameras@mail.example.org',
+      'A.B_c%d+e-f@sub-1.Example.ORG',
+      '7@9.io',
+    ]) {
+      expect(email(value), value).toEqual({ ok: true, value: { email: value } });
+    }
+  });
+
+  it('refuses anything a mailto: link would read as more than an address', () => {
+    for (const value of [
+      'x@b.com?subject=Footage&body=Send%20it',
+      'x@b.com?cc=y@c.com',
+      'x@b.com&body=hi',
+      'x@b.com,y@c.com',
+      'x@b.com;y@c.com',
+      'x y@b.com',
+      'x@b.com y',
+      '"x"@b.com',
+      "x'y@b.com",
+      '<x@b.com>',
+      'x@b.com>',
+      'x(comment)@b.com',
+      'x@[127.0.0.1]',
+      'x\\y@b.com',
+      'x:y@b.com',
+      'x#y@b.com',
+      'x!y@b.com',
+      'x/y@b.com',
+      'x=y@b.com',
+      'maría@b.com',
+      'x@bü.com',
+      'x@@b.com',
+      'x@y@b.com',
+      '@b.com',
+      'x@',
+      'x',
+    ]) {
+      expect(email(value), value).toEqual(refused);
+    }
+  });
+
+  it('refuses leading, trailing and double dots, and malformed domains', () => {
+    for (const value of [
+      '.x@b.com',
+      'x.@b.com',
+      'x..y@b.com',
+      'x@.b.com',
+      'x@b..com',
+      'x@b.com.',
+      'x@b',
+      'x@b.c',
+      'x@b.c0m',
+      'x@b.co-m',
+      'x@-b.com',
+      'x@b-.com',
+      'x@b_c.com',
+    ]) {
+      expect(email(value), value).toEqual(refused);
+    }
+  });
+
+  it('takes local parts up to 64 characters and domain labels up to 63', () => {
+    expect(email(`${'a'.repeat(63)}@b.com`).ok).toBe(true);
+    expect(email(`${'a'.repeat(64)}@b.com`).ok).toBe(true);
+    expect(email(`${'a'.repeat(65)}@b.com`)).toEqual(refused);
+    expect(email(`x@${'b'.repeat(62)}.com`).ok).toBe(true);
+    expect(email(`x@${'b'.repeat(63)}.com`).ok).toBe(true);
+    expect(email(`x@${'b'.repeat(64)}.com`)).toEqual(refused);
+  });
+
+  it('takes addresses up to 254 characters in all', () => {
+    const local = 'a'.repeat(64);
+    for (const length of [253, 254]) {
+      const value = `${local}@${domain(length - 65)}`;
+      expect(value).toHaveLength(length);
+      expect(email(value), String(length)).toEqual({ ok: true, value: { email: value } });
+    }
+    const tooLong = `${local}@${domain(255 - 65)}`;
+    expect(tooLong).toHaveLength(255);
+    expect(email(tooLong)).toEqual({
+      ok: false,
+      issues: [{ field: 'email', code: 'TOO_LONG', limit: [254] }],
+    });
+  });
+});
+
+describe('hidden characters', () => {
+  const HIDDEN = [
+    ...['\u202A', '\u202B', '\u202C', '\u202D', '\u202E'],
+    ...['\u2066', '\u2067', '\u2068', '\u2069'],
+    ...['\u200E', '\u200F', '\u061C'],
+    // Other invisible format controls: zero-width space, word joiner, BOM, soft hyphen,
+    // Mongolian vowel separator, invisible operators, a tag character.
+    ...['\u200B', '\u2060', '\uFEFF', '\u00AD', '\u180E', '\u2062', '\u{E0041}'],
+    // Control characters other than tab and line breaks, and a lone surrogate.
+    ...['\u0000', '\u0007', '\u001B', '\u007F', '\u0085', '\uD800'],
+  ];
+
+  it('refuses each of them in text, never stripping it', () => {
+    for (const hidden of HIDDEN) {
+      const name = `Robin ${hidden}Example`;
+      const label = JSON.stringify(hidden);
+      expect(
+        validateAttributes(
+          SITES,
+          { ...site, contact_name: name },
+          { view: 'public', mode: 'create' },
+        ),
+        label,
+      ).toEqual({ ok: false, issues: [{ field: 'contact_name', code: 'INVALID_FORMAT' }] });
+    }
+  });
+
+  it('refuses them in every string field and every view, coded and formatted fields included', () => {
+    const checks: [LayerDef, Record<string, unknown>, ViewName][] = [
+      [SITES, { business_name: 'Corner\u202E Market' }, 'source'],
+      [SITES, { email: 'x\u200E@b.com' }, 'public'],
+      [SITES, { phone: '+18165550188\u2069' }, 'public'],
+      [SITES, { site_type: '\u2066residence' }, 'public'],
+      [SITES, { registration_ref: '7K3M-9QXP-3HTD\u200B' }, 'public'],
+      [CAMERAS, { label: 'Porch\u061C' }, 'public'],
+      [CONTACT_LOG, { follow_up: 'Call back \u2067Monday\u2069' }, 'officer'],
+      [CONTACT_LOG, { case_number: '26-\u202D000123' }, 'officer'],
+      [CHANGE_REQUESTS, { payload: '{"site":{"unit":"\u202EApt 2"}}' }, 'public'],
+    ];
+    for (const [layer, attributes, view] of checks) {
+      const [field] = Object.keys(attributes);
+      expect(validateAttributes(layer, attributes, { view, mode: 'patch' }), field).toEqual({
+        ok: false,
+        issues: [{ field, code: 'INVALID_FORMAT' }],
+      });
+    }
+  });
+
+  it('keeps what scripts and emoji need: ZWJ, ZWNJ, tabs and line breaks', () => {
+    for (const text of [
+      'می\u200Cخواهم',
+      'क्\u200Dष',
+      'Front door 👨\u200D👩\u200D👧',
+      'Call back\nMonday',
+      'Call\tback\r\nMonday',
+    ]) {
+      expect(
+        validateAttributes(CONTACT_LOG, { follow_up: text }, { view: 'officer', mode: 'patch' }),
+        JSON.stringify(text),
+      ).toEqual({ ok: true, value: { follow_up: text } });
+    }
+  });
+});
+
+describe('analyst-only values', () => {
+  it('refuses location_method=analyst_corrected outside the source service', () => {
+    for (const mode of ['create', 'patch'] as const) {
+      expect(
+        validateAttributes(
+          SITES,
+          { ...site, location_method: 'analyst_corrected' },
+          { view: 'public', mode },
+        ),
+      ).toEqual({ ok: false, issues: [{ field: 'location_method', code: 'NOT_EDITABLE' }] });
+    }
+    expect(
+      validateAttributes(
+        SITES,
+        { location_method: 'analyst_corrected' },
+        { view: 'source', mode: 'patch' },
+      ),
+    ).toEqual({ ok: true, value: { location_method: 'analyst_corrected' } });
+    for (const method of ['geocoded', 'pin_adjusted']) {
+      expect(
+        validateAttributes(SITES, { location_method: method }, { view: 'public', mode: 'patch' }),
+      ).toEqual({ ok: true, value: { location_method: method } });
+    }
+  });
+
+  it('leaves every other analyst-only fact out of the public view', () => {
+    const publicFields = new Set(fieldsInView(SITES, 'public').map((field) => field.name));
+    for (const name of [
+      'status',
+      'verified_by',
+      'verified_at',
+      'source_channel',
+      'quality_flags',
+      'duplicate_of',
+      'district',
+      'beat',
+      'last_confirmed_at',
+      'confirm_due_at',
+      'consent_at',
+    ]) {
+      expect(publicFields.has(name), name).toBe(false);
+    }
+    expect(fieldsInView(CAMERAS, 'public').some((field) => field.name === 'status')).toBe(false);
+  });
+});
+
+describe('updates', () => {
+  it('may not blank a field a create must give', () => {
+    const result = validateAttributes(
+      SITES,
+      { site_type: null, contact_role: '', contact_name: '  ' },
+      { view: 'source', mode: 'patch' },
+    );
+    expect(result).toMatchObject({ ok: false });
+    const fields = result.ok ? [] : result.issues.map((i) => `${i.field}:${i.code}`).sort();
+    expect(fields).toEqual([
+      'contact_name:REQUIRED',
+      'contact_role:REQUIRED',
+      'site_type:REQUIRED',
+    ]);
+    expect(
+      validateAttributes(SITES, { unit: null }, { view: 'source', mode: 'patch' }),
+    ).toMatchObject({ ok: true });
   });
 });

@@ -3,7 +3,7 @@
  * each layer's `access` in the schema: every service view × layer × operation × caller
  * gets the answer the policy promises, and a refused edit changes nothing.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   formatManageCode,
@@ -80,6 +80,8 @@ const tokens: Partial<Record<CallerName, string>> = {};
  * manage code the test knows (so its change requests are accepted).
  */
 const registration = { reference: '', manageCode: '', siteGuid: '' };
+/** A site officers may see: contacts are logged only for such sites. */
+let visibleSiteGuid = '';
 
 beforeAll(async () => {
   server = await startTestServer({ sites: 60 });
@@ -95,23 +97,41 @@ beforeAll(async () => {
       Date.now() - 2 * 60_000,
     )
   ).token;
+  visibleSiteGuid = (
+    server.db
+      .prepare(
+        `SELECT "GlobalID" AS g FROM sites WHERE status = 'verified'
+           AND (confirm_due_at IS NULL OR confirm_due_at > ?) LIMIT 1`,
+      )
+      .get(Date.now()) as { g: string }
+  ).g;
   registration.reference = formatReference(randomBytes(8));
   registration.manageCode = formatManageCode(randomBytes(10));
-  const added = await call('anonymous', `${serviceUrl('public')}/0/addFeatures`, {
-    features: [
+  const [site, cameras] = registrationEdits();
+  const added = await call('anonymous', `${serviceUrl('public')}/applyEdits`, {
+    useGlobalIds: true,
+    edits: [
       {
-        geometry: { x: -94.409, y: 39.091 },
-        attributes: {
-          ...newAttributes(SITES),
-          registration_ref: registration.reference,
-          manage_code_hash: createHash('sha256')
-            .update(manageCodeHashInput(registration.reference, registration.manageCode))
-            .digest('hex'),
-        },
+        id: SITES.id,
+        adds: [
+          {
+            ...site!.adds[0],
+            attributes: {
+              ...site!.adds[0]!.attributes,
+              registration_ref: registration.reference,
+              manage_code_hash: createHash('sha256')
+                .update(manageCodeHashInput(registration.reference, registration.manageCode))
+                .digest('hex'),
+            },
+          },
+        ],
       },
+      cameras,
     ],
   });
-  registration.siteGuid = (added.addResults as { globalId: string }[])[0]!.globalId;
+  registration.siteGuid = (
+    added as unknown as { addResults: { globalId: string }[] }[]
+  )[0]!.addResults[0]!.globalId;
 });
 afterAll(() => server?.close());
 
@@ -207,7 +227,18 @@ function expectedAnswer(
       return operationsInView(rel.other, view).includes('query') ? 'ok' : 403;
     }
     default:
-      return operations.includes(OPERATION_OF[op]) ? 'ok' : 403;
+      if (!operations.includes(OPERATION_OF[op])) return 403;
+      // Through the public view a site comes with its cameras, as one registration, which
+      // only a service-level applyEdits can carry.
+      if (
+        view === 'public' &&
+        op === 'add' &&
+        REGISTRATION_LAYERS.has(layer.name) &&
+        endpoint !== 'service applyEdits'
+      ) {
+        return 400;
+      }
+      return 'ok';
   }
 }
 
@@ -241,7 +272,7 @@ function newAttributes(layer: LayerDef): Json {
       };
     case 'ContactLog':
       return {
-        site_guid: registration.siteGuid,
+        site_guid: visibleSiteGuid,
         case_number: '26-004321',
         contact_method: 'email',
         outcome: 'left_message',
@@ -270,6 +301,23 @@ function newFeature(layer: LayerDef): Json {
     attributes: newAttributes(layer),
     ...(layer.kind === 'point' ? { geometry: { x: -94.409, y: 39.091 } } : {}),
   };
+}
+
+/** Layers the public view fills only together, one registration per call: a site, its cameras. */
+const REGISTRATION_LAYERS: ReadonlySet<string> = new Set(['Sites', 'Cameras']);
+
+/**
+ * The service-level `edits` of one new registration (`useGlobalIds`): a site with its client
+ * GlobalID and a camera naming it.
+ */
+function registrationEdits(): { id: number; adds: { attributes: Json; geometry?: Json }[] }[] {
+  const siteGuid = `{${randomUUID().toUpperCase()}}`;
+  const site = newFeature(layerById(0)!) as { attributes: Json; geometry: Json };
+  const camera = newFeature(layerById(1)!) as { attributes: Json; geometry: Json };
+  return [
+    { id: 0, adds: [{ ...site, attributes: { ...site.attributes, GlobalID: siteGuid } }] },
+    { id: 1, adds: [{ ...camera, attributes: { ...camera.attributes, site_guid: siteGuid } }] },
+  ];
 }
 
 /** A field each layer lets the source service change, for update attempts. */
@@ -312,6 +360,12 @@ function editRequest(
   const update = { attributes: { OBJECTID: target, [field]: value } };
   const base = serviceUrl(view);
   if (endpoint === 'service applyEdits') {
+    if (view === 'public' && op === 'add' && REGISTRATION_LAYERS.has(layer.name)) {
+      return {
+        url: `${base}/applyEdits`,
+        params: { useGlobalIds: true, edits: registrationEdits() },
+      };
+    }
     const entry =
       op === 'add'
         ? { id: layer.id, adds: [feature] }
@@ -342,11 +396,12 @@ function editRequest(
   };
 }
 
-function editSucceeded(body: Json, op: EditOp, endpoint: Endpoint): boolean {
+function editSucceeded(body: Json, op: EditOp, endpoint: Endpoint, layer: LayerDef): boolean {
   const key = `${op}Results`;
   const results =
     (endpoint === 'service applyEdits'
-      ? ((body as unknown as Json[])[0]?.[key] as { success: boolean }[] | undefined)
+      ? ((body as unknown as Json[]).find((entry) => entry.id === layer.id)?.[key] as
+          { success: boolean }[] | undefined)
       : (body[key] as { success: boolean }[] | undefined)) ?? [];
   return results.length === 1 && results[0]!.success;
 }
@@ -479,7 +534,7 @@ describe('every view × layer × operation × caller', () => {
               const { url, params } = editRequest(view, layer, op, endpoint, target);
               const body = await call(caller, url, params);
               if (expected === 'ok') {
-                expect(editSucceeded(body, op, endpoint), JSON.stringify(body)).toBe(true);
+                expect(editSucceeded(body, op, endpoint, layer), JSON.stringify(body)).toBe(true);
                 if (op === 'add') expect(rowCount(layer)).toBe(countBefore + 1);
                 if (op === 'update') expect(rowState(layer, target)).not.toBe(stateBefore);
                 if (op === 'delete') expect(rowState(layer, target)).toBe('[]');
@@ -554,10 +609,13 @@ describe('anonymous callers', () => {
   it('can add on the public view', async () => {
     for (const layer of layersInView('public')) {
       expect(operationsInView(layer, 'public')).toEqual(['create']);
-      const body = await call('anonymous', `${serviceUrl('public')}/${layer.id}/applyEdits`, {
-        adds: [newFeature(layer)],
-      });
-      expect(editSucceeded(body, 'add', 'layer applyEdits'), JSON.stringify(body)).toBe(true);
+      // Sites and cameras as one registration; change requests alone.
+      const endpoint = REGISTRATION_LAYERS.has(layer.name)
+        ? 'service applyEdits'
+        : 'layer applyEdits';
+      const { url, params } = editRequest('public', layer, 'add', endpoint, 0);
+      const body = await call('anonymous', url, params);
+      expect(editSucceeded(body, 'add', endpoint, layer), JSON.stringify(body)).toBe(true);
     }
   });
 

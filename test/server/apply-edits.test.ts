@@ -134,13 +134,32 @@ function auditEntry(overrides: Json = {}): Json {
   };
 }
 
-/** A pending site added anonymously; returns its OBJECTID and GlobalID. */
+/**
+ * The service-level `edits` of one registration as the public form sends it (with
+ * `useGlobalIds`): a site with its client GlobalID and a camera naming it.
+ */
+function registration(overrides: Json = {}, siteGuid = guid()): Json[] {
+  return [
+    { id: 0, adds: [site({ GlobalID: siteGuid, ...overrides })] },
+    { id: 1, adds: [camera(siteGuid, { GlobalID: guid() })] },
+  ];
+}
+
+/** Posts a registration to the public view; answers the service-level results or an error. */
+function register<T = (LayerResults & { id: number })[]>(
+  edits: Json[] = registration(),
+  params: Json = {},
+  token?: string,
+): Promise<T> {
+  return post<T>(`${publicUrl}/applyEdits`, { useGlobalIds: true, edits, ...params }, token);
+}
+
+/** A pending site registered anonymously (with its camera); returns its OBJECTID and GlobalID. */
 async function addPendingSite(): Promise<{ objectId: number; globalId: string }> {
-  const result = await post<{ addResults: EditResult[] }>(`${publicUrl}/0/addFeatures`, {
-    features: [site()],
-  });
-  expect(result.addResults[0]?.success).toBe(true);
-  return { objectId: result.addResults[0]!.objectId, globalId: result.addResults[0]!.globalId! };
+  const [sites, cameras] = await register();
+  expect(sites?.addResults[0]?.success).toBe(true);
+  expect(cameras?.addResults[0]?.success).toBe(true);
+  return { objectId: sites!.addResults[0]!.objectId, globalId: sites!.addResults[0]!.globalId! };
 }
 
 describe('result shapes', () => {
@@ -242,10 +261,11 @@ describe('result shapes', () => {
 
   it('returnEditMoment adds the time of the edit', async () => {
     const before = Date.now();
-    const result = await post<{ editMoment: number }>(`${publicUrl}/0/applyEdits`, {
-      adds: [site()],
-      returnEditMoment: true,
-    });
+    const result = await post<{ editMoment: number }>(
+      `${sourceUrl}/0/applyEdits`,
+      { adds: [site()], returnEditMoment: true },
+      tokens.analyst,
+    );
     expect(result.editMoment).toBeGreaterThanOrEqual(before);
     expect(result.editMoment).toBeLessThanOrEqual(Date.now());
   });
@@ -416,23 +436,30 @@ describe('useGlobalIds', () => {
 
   it('a GlobalID already taken is the same add retried, never a second row', async () => {
     const globalId = guid();
-    const request = { useGlobalIds: true, adds: [site({ GlobalID: globalId })] };
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => post<LayerResults>(`${publicUrl}/0/applyEdits`, request)),
-    );
-    const objectIds = new Set(results.map((r) => r.addResults[0]!.objectId));
+    const edits = registration({}, globalId);
+    const results = await Promise.all(Array.from({ length: 10 }, () => register(edits)));
+    const objectIds = new Set(results.map((r) => r[0]!.addResults[0]!.objectId));
     expect(objectIds.size).toBe(1);
-    expect(results.every((r) => r.addResults[0]!.success)).toBe(true);
+    expect(results.every((r) => r.every((layer) => layer.addResults[0]!.success))).toBe(true);
     expect(count('sites', '"GlobalID" = ?', globalId)).toBe(1);
+    expect(count('cameras', 'site_guid = ?', globalId)).toBe(1);
   });
 
   it('refuses a GlobalID that is not a GUID', async () => {
-    const result = await post<LayerResults>(`${publicUrl}/0/applyEdits`, {
-      useGlobalIds: true,
-      rollbackOnFailure: false,
-      adds: [site({ GlobalID: 'abc' })],
-    });
+    const result = await post<LayerResults>(
+      `${sourceUrl}/0/applyEdits`,
+      { useGlobalIds: true, rollbackOnFailure: false, adds: [site({ GlobalID: 'abc' })] },
+      tokens.analyst,
+    );
     expect(result.addResults[0]).toMatchObject({ success: false, error: { code: 1000 } });
+    // The public view refuses the whole registration: its cameras could name no site.
+    const refused = await register<ErrorEnvelope>(registration({}, 'abc'), {
+      rollbackOnFailure: false,
+    });
+    expect(refused.error).toMatchObject({
+      code: 400,
+      details: ['Sites add 0: GlobalID: INVALID_FORMAT'],
+    });
   });
 });
 
@@ -508,7 +535,9 @@ describe('deletes', () => {
   it('deleting a site removes its cameras and contact log entries (composite)', async () => {
     const [target] = sql<{ id: number; g: string }>(
       `SELECT s."OBJECTID" AS id, s."GlobalID" AS g FROM sites s
-       WHERE (SELECT count(*) FROM cameras c WHERE c.site_guid = s."GlobalID") >= 2 LIMIT 1`,
+       WHERE s.status = 'verified' AND (s.confirm_due_at IS NULL OR s.confirm_due_at > ?)
+         AND (SELECT count(*) FROM cameras c WHERE c.site_guid = s."GlobalID") >= 2 LIMIT 1`,
+      Date.now(),
     );
     await post(
       `${officerUrl}/2/addFeatures`,
@@ -559,9 +588,8 @@ describe('deletes', () => {
 describe('values only the server sets', () => {
   it('consent_at is the server clock, whatever the client sends', async () => {
     const before = Date.now();
-    const publicAdd = await post<LayerResults>(`${publicUrl}/0/applyEdits`, {
+    const [publicAdd] = await register(registration({ consent_at: 0 }), {
       rollbackOnFailure: false,
-      adds: [site({ consent_at: 0 })],
     });
     const sourceAdd = await post<LayerResults>(
       `${sourceUrl}/0/applyEdits`,
@@ -569,7 +597,7 @@ describe('values only the server sets', () => {
       tokens.analyst,
     );
     const after = Date.now();
-    for (const result of [publicAdd, sourceAdd]) {
+    for (const result of [publicAdd!, sourceAdd]) {
       expect(result.addResults[0]?.success).toBe(true);
       const [row] = sql<{ consent_at: number }>(
         'SELECT consent_at FROM sites WHERE "OBJECTID" = ?',
@@ -600,13 +628,12 @@ describe('values only the server sets', () => {
         objectId,
       ),
     ).toEqual([{ status: 'pending', source_channel: 'web', Creator: null, due: 1 }]);
-    const refused = await post<LayerResults>(`${publicUrl}/0/applyEdits`, {
+    const refused = await register<ErrorEnvelope>(registration({ status: 'verified' }), {
       rollbackOnFailure: false,
-      adds: [site({ status: 'verified' })],
     });
-    expect(refused.addResults[0]).toMatchObject({
-      success: false,
-      error: { description: expect.stringContaining('status: UNKNOWN_FIELD') },
+    expect(refused.error).toMatchObject({
+      code: 400,
+      details: ['Sites add 0: status: UNKNOWN_FIELD'],
     });
   });
 
@@ -638,13 +665,9 @@ describe('values only the server sets', () => {
       { Creator: 'analyst1', Editor: 'admin1', unit: '3B' },
     ]);
 
-    const officerAdd = await post<LayerResults>(
-      `${publicUrl}/0/addFeatures`,
-      { features: [site()] },
-      tokens.officer,
-    );
+    const [officerAdd] = await register(registration(), {}, tokens.officer);
     expect(
-      sql('SELECT "Creator" FROM sites WHERE "OBJECTID" = ?', officerAdd.addResults[0]!.objectId),
+      sql('SELECT "Creator" FROM sites WHERE "OBJECTID" = ?', officerAdd!.addResults[0]!.objectId),
     ).toEqual([{ Creator: 'officer1' }]);
   });
 
@@ -714,21 +737,33 @@ describe('geometry on edits', () => {
 });
 
 describe('public cameras must belong to a pending registration', () => {
-  it('accepts a camera of a pending site, refuses an unknown or a verified site', async () => {
-    const pending = await addPendingSite();
+  it('accepts the cameras of the site sent with them, refuses an unknown or a verified site', async () => {
     const [verified] = sql<{ g: string }>(
       `SELECT "GlobalID" AS g FROM sites WHERE status = 'verified' LIMIT 1`,
     );
     const before = count('cameras');
-    const result = await post<LayerResults>(`${publicUrl}/1/applyEdits`, {
-      rollbackOnFailure: false,
-      adds: [camera(pending.globalId), camera(guid()), camera(verified!.g)],
-    });
-    expect(result.addResults.map((r) => r.success)).toEqual([true, false, false]);
-    expect(result.addResults[1]!.error?.description).toMatch(/site_guid: no Sites record/);
-    expect(result.addResults[2]!.error?.description).toMatch(
-      /site_guid: .*cannot take new entries/,
-    );
+    const siteGuid = guid();
+    const edits = registration({}, siteGuid);
+    const withCameras = (...cameras: Json[]) => [edits[0]!, { id: 1, adds: cameras }];
+    for (const other of [guid(), verified!.g]) {
+      const refused = await register<ErrorEnvelope>(
+        withCameras(camera(siteGuid, { GlobalID: guid() }), camera(other)),
+        { rollbackOnFailure: false },
+      );
+      expect(refused.error.details).toEqual(['Cameras add 1: site_guid: NOT_THIS_SITE']);
+    }
+    expect(count('cameras')).toBe(before);
+    const first = camera(siteGuid, { GlobalID: guid() });
+    const [, accepted] = await register(withCameras(first));
+    expect(accepted!.addResults.map((r) => r.success)).toEqual([true]);
+    expect(count('cameras')).toBe(before + 1);
+    // Once verified, the registration takes no new camera, even sent as its retry.
+    server.db.prepare(`UPDATE sites SET status = 'verified' WHERE "GlobalID" = ?`).run(siteGuid);
+    const late = await register<ErrorEnvelope>(withCameras(first, camera(siteGuid)));
+    // The same answer as for a site that does not exist: a GlobalID's existence is not told.
+    expect(late.error.details).toEqual([
+      'Cameras add 1: site_guid: no Sites record here has that GlobalID.',
+    ]);
     expect(count('cameras')).toBe(before + 1);
     // The analyst, through the source service, may attach a camera to any site.
     const analystAdd = await post<LayerResults>(
@@ -743,17 +778,14 @@ describe('public cameras must belong to a pending registration', () => {
 describe('concurrency', () => {
   it('50 parallel public registrations over HTTP all land, each exactly once', async () => {
     const before = count('sites');
-    const features = Array.from({ length: 50 }, () => site());
-    const results = await Promise.all(
-      features.map((feature) =>
-        post<LayerResults>(`${publicUrl}/0/applyEdits`, { adds: [feature] }),
-      ),
-    );
-    expect(results.every((r) => r.addResults[0]?.success)).toBe(true);
-    expect(new Set(results.map((r) => r.addResults[0]!.objectId)).size).toBe(50);
+    const registrations = Array.from({ length: 50 }, () => registration());
+    const results = await Promise.all(registrations.map((edits) => register(edits)));
+    expect(results.every((r) => r.every((layer) => layer.addResults[0]?.success))).toBe(true);
+    expect(new Set(results.map((r) => r[0]!.addResults[0]!.objectId)).size).toBe(50);
     expect(count('sites')).toBe(before + 50);
-    for (const feature of features) {
-      const ref = (feature.attributes as Json).registration_ref as string;
+    for (const edits of registrations) {
+      const [feature] = (edits[0] as { adds: Json[] }).adds;
+      const ref = (feature!.attributes as Json).registration_ref as string;
       expect(count('sites', 'registration_ref = ?', ref)).toBe(1);
     }
   });

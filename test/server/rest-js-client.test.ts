@@ -330,37 +330,22 @@ describe('queryFeatures', () => {
 });
 
 describe('editing through the public view, anonymously', () => {
-  it('addFeatures registers a site and applyEdits adds its camera', async () => {
+  it('addFeatures and layer applyEdits cannot register a site without its cameras', async () => {
     const site = newSite();
-    const added = await addFeatures({ url: `${publicUrl}/0`, features: [site] });
-    expect(added.addResults).toHaveLength(1);
-    const [siteResult] = added.addResults;
-    expect(siteResult).toMatchObject({ success: true });
-    const globalId = siteResult!.globalId as string;
-    expect(globalId).toMatch(/^\{[0-9A-F-]{36}\}$/);
-
-    const edits = await applyEdits({
-      url: `${publicUrl}/1`,
-      adds: [newCamera(globalId)],
-    });
-    expect(edits.addResults[0]).toMatchObject({ success: true });
-    expect(edits.updateResults).toEqual([]);
-    expect(edits.deleteResults).toEqual([]);
-
-    const [stored] = sql<{ status: string; registration_ref: string; Creator: string | null }>(
-      `SELECT status, registration_ref, "Creator" FROM sites WHERE "OBJECTID" = ?`,
-      siteResult!.objectId,
-    );
-    expect(stored).toEqual({
-      status: 'pending',
-      registration_ref: site.attributes.registration_ref,
-      Creator: null,
-    });
-    const cameras = sql<{ label: string }>(
-      'SELECT label FROM cameras WHERE site_guid = ?',
-      globalId,
-    );
-    expect(cameras).toEqual([{ label: 'Front door' }]);
+    const before = sql<{ n: number }>('SELECT count(*) AS n FROM sites')[0]!.n;
+    for (const attempt of [
+      addFeatures({ url: `${publicUrl}/0`, features: [site] }),
+      applyEdits({ url: `${publicUrl}/0`, adds: [site], rollbackOnFailure: false }),
+    ]) {
+      const failure = await attempt.catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ArcGISRequestError);
+      expect((failure as ArcGISRequestError).code).toBe(400);
+      expect(
+        ((failure as ArcGISRequestError).response as { error: { details: string[] } }).error
+          .details,
+      ).toContain('Cameras: adds: CAMERA_REQUIRED');
+    }
+    expect(sql<{ n: number }>('SELECT count(*) AS n FROM sites')[0]!.n).toBe(before);
   });
 
   it('service-level applyEdits adds a site and its cameras in one transaction', async () => {
@@ -391,6 +376,14 @@ describe('editing through the public view, anonymously', () => {
     expect(result[1]!.addResults.every((r) => r.success)).toBe(true);
     expect(countByGlobalId('sites', siteGlobalId)).toBe(1);
     expect(
+      sql<{ status: string; registration_ref: string; Creator: string | null }>(
+        `SELECT status, registration_ref, "Creator" FROM sites WHERE "GlobalID" = ?`,
+        siteGlobalId,
+      ),
+    ).toEqual([
+      { status: 'pending', registration_ref: site.attributes.registration_ref, Creator: null },
+    ]);
+    expect(
       sql<{ n: number }>('SELECT count(*) AS n FROM cameras WHERE site_guid = ?', siteGlobalId)[0]!
         .n,
     ).toBe(2);
@@ -399,8 +392,16 @@ describe('editing through the public view, anonymously', () => {
   it('a retried add with useGlobalIds finds its own row instead of duplicating it', async () => {
     const globalId = `{${randomUUID().toUpperCase()}}`;
     const features = [newSite({ GlobalID: globalId })];
-    const first = await applyEdits({ url: `${publicUrl}/0`, adds: features, useGlobalIds: true });
-    const retry = await applyEdits({ url: `${publicUrl}/0`, adds: features, useGlobalIds: true });
+    // The analyst's layer-level edit (the public view takes whole registrations only).
+    const send = () =>
+      applyEdits({
+        url: `${sourceUrl}/0`,
+        adds: features,
+        useGlobalIds: true,
+        authentication: analyst,
+      });
+    const first = await send();
+    const retry = await send();
     expect(first.addResults[0]).toMatchObject({ success: true, globalId });
     expect(retry.addResults[0]).toEqual(first.addResults[0]);
     expect(countByGlobalId('sites', globalId)).toBe(1);

@@ -51,6 +51,67 @@ describe('sign-in budget', () => {
   });
 });
 
+describe('trailing slashes', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ sites: 20 });
+  });
+  afterAll(() => server.close());
+
+  it('answer as without them, as ArcGIS does (esri-leaflet always adds one)', async () => {
+    const officer = await server.token('officer1');
+    for (const path of [
+      '/arcgis/rest/services/',
+      '/arcgis/rest/services/CommunityCameras_officer/FeatureServer/',
+      '/arcgis/rest/services/CommunityCameras_officer/FeatureServer/1/',
+      '/arcgis/rest/services/CommunityCameras_officer/FeatureServer/1/query/',
+    ]) {
+      const withSlash = await fetch(
+        `${server.url}${path}?f=json&where=1%3D1&returnCountOnly=true&token=${officer}`,
+      );
+      const without = await fetch(
+        `${server.url}${path.slice(0, -1)}?f=json&where=1%3D1&returnCountOnly=true&token=${officer}`,
+      );
+      expect(withSlash.status, path).toBe(200);
+      expect(await withSlash.json(), path).toEqual(await without.json());
+    }
+    const analyst = await server.token('analyst1');
+    const add = await post(`${server.service('CommunityCameras')}/applyEdits/`, {
+      edits: '[]',
+      token: analyst,
+    });
+    expect(add.status).toBe(200);
+    expect(add.body.error).toBeUndefined();
+  });
+});
+
+describe('geocoder bodies', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('are refused unparsed above 64 KB (413), read just below it', async () => {
+    const url = `${server.url}/arcgis/rest/services/Geocode/GeocodeServer/findAddressCandidates`;
+    const body = (size: number) => {
+      const prefix = 'f=json&SingleLine=100+Main&pad=';
+      return prefix + 'x'.repeat(size - prefix.length);
+    };
+    const send = (size: number) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: body(size),
+      });
+    expect((await send(64 * 1024 - 1)).status).toBe(200);
+    expect((await send(64 * 1024)).status).toBe(200);
+    const over = await send(64 * 1024 + 1);
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({ error: { code: 413 } });
+  });
+});
+
 describe('/rest/info', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -1,11 +1,12 @@
 /**
  * Sign-in and tokens: generateToken (portal and server URLs), how a token may be presented,
- * expiry, lockout, and how credentials are stored.
+ * expiry, how failed sign-ins slow the client (never lock the account), and how credentials
+ * are stored. sign-in-hardening.test.ts has the delays at and past their limits.
  * https://developers.arcgis.com/rest/services-reference/enterprise/generate-token/
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, type TokenPolicy } from '../../src/server/auth/accounts.js';
+import { DEFAULT_TOKEN_POLICY, signIn, type TokenPolicy } from '../../src/server/auth/accounts.js';
 import {
   addUser,
   startTestServer,
@@ -16,11 +17,10 @@ import {
 const MINUTE = 60_000;
 /** Short lifetimes so expiry can be seen within a test. */
 const POLICY: TokenPolicy = {
+  ...DEFAULT_TOKEN_POLICY,
   defaultMinutes: 2,
   maxMinutes: 5,
   idleMinutes: 0.005,
-  lockoutAttempts: 5,
-  lockoutMinutes: 15,
 };
 const TOKEN_URLS = ['/arcgis/sharing/rest/generateToken', '/arcgis/tokens/generateToken'];
 
@@ -229,37 +229,63 @@ describe('presenting a token', () => {
   });
 });
 
-describe('lockout', () => {
-  it('locks an account after 5 failed sign-ins: the 6th, with the right password, is refused', async () => {
-    await addUser(server, 'officer2', 'officer');
+describe('failed sign-ins', () => {
+  // The default delays (5 free failures per client, then 1 s doubling), on a clock the test moves.
+  let clockMs = Date.now();
+  let guarded: TestServer;
+  beforeAll(async () => {
+    guarded = await startTestServer({
+      sites: 0,
+      tokenPolicy: { ...DEFAULT_TOKEN_POLICY, now: () => clockMs },
+    });
+  });
+  afterAll(() => guarded?.close());
+
+  it('slow the client after 5, and never lock the account: a second later the right password works', async () => {
+    await addUser(guarded, 'officer2', 'officer');
     for (let attempt = 1; attempt <= 5; attempt += 1) {
-      const failed = await generate(server, { username: 'officer2', password: `wrong-${attempt}` });
+      const failed = await generate(guarded, {
+        username: 'officer2',
+        password: `wrong-${attempt}`,
+      });
       expect(failed.error?.details).toEqual(['Invalid username or password.']);
     }
-    const locked = await generate(server, { username: 'officer2', password: TEST_PASSWORD });
-    expect(locked.token).toBeUndefined();
-    expect(locked.error?.code).toBe(400);
-    expect(locked.error?.details[0]).toMatch(/Too many failed sign-ins/);
-    // Other accounts are untouched.
+    const response = await fetch(`${guarded.url}${TOKEN_URLS[1]!}`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'officer2', password: TEST_PASSWORD, f: 'json' }),
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toEqual({
+      error: {
+        code: 429,
+        message: 'Too many failed sign-ins. Try again later.',
+        details: ['Retry after 1 seconds.'],
+      },
+    });
+    clockMs += 1000;
     expect(
-      (await generate(server, { username: 'officer1', password: TEST_PASSWORD })).token,
+      (await generate(guarded, { username: 'officer2', password: TEST_PASSWORD })).token,
     ).toBeDefined();
   });
 
-  it('a good sign-in before the limit resets the count', async () => {
-    await addUser(server, 'officer3', 'officer');
+  it('are not cleared by a good sign-in, so nobody launders guesses with their own account', async () => {
+    clockMs += 2 * 60 * MINUTE; // the failures above are forgotten after an hour
+    await addUser(guarded, 'officer3', 'officer');
     for (let attempt = 0; attempt < 4; attempt += 1) {
-      await generate(server, { username: 'officer3', password: 'wrong' });
+      await generate(guarded, { username: 'officer3', password: 'wrong' });
     }
     expect(
-      (await generate(server, { username: 'officer3', password: TEST_PASSWORD })).token,
+      (await generate(guarded, { username: 'officer3', password: TEST_PASSWORD })).token,
     ).toBeDefined();
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      await generate(server, { username: 'officer3', password: 'wrong' });
-    }
-    expect(
-      (await generate(server, { username: 'officer3', password: TEST_PASSWORD })).token,
-    ).toBeDefined();
+    expect((await generate(guarded, { username: 'analyst1', password: 'wrong' })).error?.code).toBe(
+      400,
+    );
+    const held = await fetch(`${guarded.url}${TOKEN_URLS[0]!}`, {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'officer3', password: TEST_PASSWORD, f: 'json' }),
+    });
+    expect(held.status).toBe(429);
   });
 });
 

@@ -137,21 +137,24 @@ describe('compileWhere', () => {
     expect(runWhere(db, where)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('binds every literal and emits canonical quoted field names', () => {
+  it('binds every literal, emits canonical quoted field names and lists the fields read', () => {
     expect(compileWhere("STATUS = 'it''s' AND Geocode_Score >= -1.5", SITES.fields)).toEqual({
       sql: `("status" = ? AND "geocode_score" >= ?)`,
       params: ["it's", -1.5],
+      fields: ['status', 'geocode_score'],
     });
     expect(compileWhere(`"Status" <> 'x'`, SITES.fields)).toEqual({
       sql: `"status" <> ?`,
       params: ['x'],
+      fields: ['status'],
     });
-    expect(compileWhere('1=1', SITES.fields)).toEqual({ sql: '? = ?', params: [1, 1] });
+    expect(compileWhere('1=1', SITES.fields)).toEqual({ sql: '? = ?', params: [1, 1], fields: [] });
     // Non-ASCII text (including surrogate pairs) is fine inside a literal; it is only bound.
     expect(compileWhere("business_name = 'Café 🎥 ''; DROP TABLE sites --'", SITES.fields)).toEqual(
       {
         sql: `"business_name" = ?`,
         params: ["Café 🎥 '; DROP TABLE sites --"],
+        fields: ['business_name'],
       },
     );
   });

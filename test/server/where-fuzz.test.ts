@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from '../../src/core/errors.js';
 import { SITES } from '../../src/core/schema/registry-schema.js';
 import { fieldsInView } from '../../src/core/schema/views.js';
 import { insertRow, type Row } from '../../src/server/db/feature-rows.js';
-import { ensureRegistrySchema } from '../../src/server/db/registry-tables.js';
+import { ensureRegistrySchema, UNIQUE_FIELDS } from '../../src/server/db/registry-tables.js';
 import { compileWhere } from '../../src/server/query/where-compiler.js';
 import { seededRandom, clientGlobalId } from '../helpers/registrations.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -37,6 +37,7 @@ function sitesTable(random: () => number): DatabaseSync {
   const db = new DatabaseSync(':memory:');
   ensureRegistrySchema(db);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const unique = new Set(UNIQUE_FIELDS[SITES.name] ?? []);
   for (let i = 0; i < 120; i += 1) {
     const values: Row = {};
     for (const field of SITES.fields) {
@@ -59,7 +60,9 @@ function sitesTable(random: () => number): DatabaseSync {
           break;
         default: {
           const codes = field.domain?.values.map((v) => v.code) ?? [];
-          values[field.name] = codes.length && random() < 0.6 ? pick(codes) : pick(TEXT_POOL);
+          const value = codes.length && random() < 0.6 ? pick(codes) : pick(TEXT_POOL);
+          // No two sites may share a value of a unique field: suffix the row number.
+          values[field.name] = unique.has(field.name) ? `${value}${i}` : value;
         }
       }
     }

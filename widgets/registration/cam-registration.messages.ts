@@ -162,7 +162,8 @@ export interface RegistrationMessages {
       Record<'update' | 'cameras' | 'reconfirm' | 'withdraw', string>
     >;
     readonly wrongCode: string;
-    readonly rateLimited: (when: string | undefined) => string;
+    /** `wait`: how long the service asked for, in seconds, and the clock time it ends. */
+    readonly rateLimited: (wait: { seconds: number; until: string } | undefined) => string;
     readonly invalid: string;
     readonly another: string;
     readonly noChange: string;
@@ -415,10 +416,12 @@ export const en: RegistrationMessages = {
     },
     wrongCode:
       'The reference or manage code is not right, or the registration has already been withdrawn. Nothing was changed.',
-    rateLimited: (when) =>
-      when
-        ? `There have been too many attempts. Nothing was changed. Please try again after ${when}.`
-        : 'There have been too many attempts. Nothing was changed. Please try again later.',
+    rateLimited: (wait) =>
+      !wait
+        ? 'There have been too many attempts. Nothing was changed. Please try again later.'
+        : wait.seconds < 120
+          ? `There have been too many attempts. Nothing was changed. Please wait ${wait.seconds} ${wait.seconds === 1 ? 'second' : 'seconds'}, then try again.`
+          : `There have been too many attempts. Nothing was changed. Please try again after ${wait.until}.`,
     invalid: 'Some of your changes could not be accepted. Nothing was changed.',
     another: 'Make another change',
     noChange: 'No change',
@@ -686,10 +689,12 @@ export const es: RegistrationMessages = {
     },
     wrongCode:
       'La referencia o el código de administración no son correctos, o el registro ya se retiró. No se cambió nada.',
-    rateLimited: (when) =>
-      when
-        ? `Ha habido demasiados intentos. No se cambió nada. Inténtelo de nuevo después de las ${when}.`
-        : 'Ha habido demasiados intentos. No se cambió nada. Inténtelo de nuevo más tarde.',
+    rateLimited: (wait) =>
+      !wait
+        ? 'Ha habido demasiados intentos. No se cambió nada. Inténtelo de nuevo más tarde.'
+        : wait.seconds < 120
+          ? `Ha habido demasiados intentos. No se cambió nada. Espere ${wait.seconds} ${wait.seconds === 1 ? 'segundo' : 'segundos'} y vuelva a intentarlo.`
+          : `Ha habido demasiados intentos. No se cambió nada. Inténtelo de nuevo después de las ${wait.until}.`,
     invalid: 'Algunos de sus cambios no se pudieron aceptar. No se cambió nada.',
     another: 'Hacer otro cambio',
     noChange: 'Sin cambios',

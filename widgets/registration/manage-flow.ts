@@ -243,13 +243,22 @@ export class ManageFlow extends FlowBase {
       }
       if (code === ErrorCode.RateLimited) {
         const seconds = error instanceof RequestRefused ? error.retryAfterSeconds : undefined;
-        const when =
+        const wait =
           seconds === undefined
             ? undefined
-            : new Intl.DateTimeFormat(this.settings.locale, { timeStyle: 'short' }).format(
-                new Date(Date.now() + seconds * 1000),
-              );
-        this.failure = html`<p>${m.manage.rateLimited(when)}</p>`;
+            : {
+                seconds,
+                until: new Intl.DateTimeFormat(this.settings.locale, {
+                  timeStyle: 'short',
+                }).format(new Date(Date.now() + seconds * 1000)),
+              };
+        // Back to the codes, as after a wrong code: the resident may try again after the wait.
+        this.failure = html`<p>${m.manage.rateLimited(wait)}</p>`;
+        this.step = 'codes';
+        this.issues = [];
+        await this.updateComplete;
+        this.focusField('registration_ref');
+        return;
       } else if (code === ErrorCode.InvalidInput) {
         this.failure = html`<p>${m.manage.invalid}</p>`;
         this.issues = error instanceof RequestRefused ? [...error.issues] : [];

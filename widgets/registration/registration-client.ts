@@ -66,17 +66,14 @@ export interface RegistrationClient {
  */
 export class RequestRefused extends AppError {
   readonly issues: readonly FormIssue[];
-  /** Seconds to wait, when the service said. */
-  readonly retryAfterSeconds: number | undefined;
   constructor(
     code: ErrorCode,
     message: string,
     details: readonly string[],
     extra: { issues?: readonly FormIssue[]; retryAfterSeconds?: number } = {},
   ) {
-    super(code, message, details);
+    super(code, message, details, { retryAfterSeconds: extra.retryAfterSeconds });
     this.issues = extra.issues ?? [];
-    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
 }
 

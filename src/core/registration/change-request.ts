@@ -16,6 +16,8 @@ export interface LonLat {
  * What a registrant asks to change, carried as JSON in `ChangeRequests.payload`.
  * `site` replaces only the fields it names; `cameras`, when present, replaces the
  * site's whole camera list (residents cannot read what is stored, so they restate it).
+ * Once a site has been verified, an update is held (`request_status` `review`, payload
+ * kept) until an analyst approves it; officers see the verified version meanwhile.
  */
 export interface ChangeRequestPayload {
   readonly site?: Partial<SiteAttributes>;

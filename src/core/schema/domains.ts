@@ -49,6 +49,16 @@ export const LocationMethod = domain('LocationMethod', [
   ['analyst_corrected', 'Corrected by analyst', 'Corregido por analista'],
 ]);
 
+/**
+ * Codes only analysts write, through the source service, keyed by domain name. The public
+ * form carries `location_method` so a resident can say the pin was moved, but only an
+ * analyst can say the point was corrected. Other analyst-only facts (status, source channel,
+ * verification, quality flags, duplicates) are fields the public view does not carry at all.
+ */
+export const ANALYST_ONLY_CODES: Readonly<Record<string, readonly string[]>> = {
+  [LocationMethod.name]: ['analyst_corrected'],
+};
+
 export const ShareWillingness = domain('ShareWillingness', [
   ['yes', 'Yes, when asked', 'Sí, cuando se solicite'],
   ['case_by_case', 'Case by case', 'Según el caso'],
@@ -161,6 +171,9 @@ export const RequestType = domain('RequestType', [
 
 export const RequestStatus = domain('RequestStatus', [
   ['pending', 'Pending', 'Pendiente'],
+  // An update to a verified site waits here, code checked, until an analyst decides.
+  ['review', 'Awaiting review', 'En espera de revisión'],
+  ['approved', 'Approved', 'Aprobada'],
   ['applied', 'Applied', 'Aplicada'],
   ['rejected', 'Rejected', 'Rechazada'],
 ]);

@@ -41,6 +41,11 @@ export interface FieldDef {
   readonly serverSet?: ServerSet;
   /** Views other than source that carry the field. */
   readonly views?: Partial<Record<Exclude<ViewName, 'source'>, true>>;
+  /**
+   * Personal contact details of a resident (who they are, how to reach them, where they
+   * live). Officers read such fields only in small, audited searches.
+   */
+  readonly contact?: boolean;
 }
 
 export interface ViewAccess {

@@ -10,8 +10,17 @@ export const RadiusUnit = { Feet: 'ft', Meters: 'm' } as const;
 export type RadiusUnit = (typeof RadiusUnit)[keyof typeof RadiusUnit];
 
 const METERS_PER_FOOT = 0.3048;
-/** Largest radius SearchAudit accepts (its `radius_m` range), metres. */
-export const MAX_RADIUS_METERS = 5000;
+/**
+ * Widest box, in metres each way, whose sites an officer view gives contact details for (the
+ * server's default officer-read limit).
+ */
+export const CONTACT_SEARCH_MAX_SPAN_METERS = 4000;
+
+/**
+ * Largest search radius, metres: one mile. Its circle (3.2 km across) and the sites of the
+ * cameras in it stay inside {@link CONTACT_SEARCH_MAX_SPAN_METERS}.
+ */
+export const MAX_RADIUS_METERS = 1609.344;
 /** Smallest radius, metres. */
 export const MIN_RADIUS_METERS = 1;
 

@@ -1,4 +1,5 @@
 import { normalizeReference } from '../registration/registration-codes.js';
+import { ANALYST_ONLY_CODES } from '../schema/domains.js';
 import type { FieldDef, LayerDef, ViewName } from '../schema/schema-types.js';
 import { fieldsInView } from '../schema/views.js';
 
@@ -41,8 +42,22 @@ export interface ValidateOptions {
   readonly mode: 'create' | 'patch';
 }
 
-// Practical address check: one @, a dot in the domain, no spaces. Delivery is the real test.
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/** Longest address SMTP carries (RFC 5321 path limit less the angle brackets). */
+const EMAIL_MAX_LENGTH = 254;
+/** Longest local part (before the @) SMTP carries. */
+const EMAIL_LOCAL_MAX_LENGTH = 64;
+// A conservative addr-spec, because the address becomes a `mailto:` link on the officer's card:
+// ASCII letters, digits and . _ % + - before the @ (no leading, trailing or double dot), then
+// host-name labels and a letters-only top-level domain. Nothing that could start a query
+// (`?subject=`), a second address (`,`) or quoting, however valid in RFC 5322.
+const EMAIL =
+  /^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+// Characters that are not shown but change what is shown, or cannot be stored as written:
+// format controls (Cf: bidi embeddings, overrides and isolates, LRM, RLM, ALM, zero-width
+// space, word joiner, BOM, tag characters), control characters (Cc) other than tab and line
+// breaks, and lone surrogates. ZWNJ and ZWJ stay allowed: Persian and Indic spellings and
+// emoji sequences need them, and they cannot reorder text.
+const HIDDEN_CHARACTER = /(?![\t\n\r\u200C\u200D])[\p{Cf}\p{Cc}\p{Cs}]/u;
 const E164 = /^\+[1-9]\d{7,14}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 // Crockford base32 without I, L, O, U: three groups of four, about 60 bits.
@@ -55,10 +70,25 @@ function isBlank(value: unknown): boolean {
   );
 }
 
+function isEmailAddress(text: string): boolean {
+  return (
+    text.length <= EMAIL_MAX_LENGTH &&
+    text.indexOf('@') <= EMAIL_LOCAL_MAX_LENGTH &&
+    EMAIL.test(text)
+  );
+}
+
+/** Coded values the view may not write: only analysts set them, through the source service. */
+function analystOnly(field: FieldDef, codes: readonly string[], view: ViewName): boolean {
+  if (view === 'source' || !field.domain) return false;
+  const reserved = ANALYST_ONLY_CODES[field.domain.name] ?? [];
+  return codes.some((code) => reserved.includes(code));
+}
+
 function checkFormat(field: FieldDef, text: string): ValidationIssue | undefined {
   switch (field.format) {
     case 'email':
-      return EMAIL.test(text) ? undefined : { field: field.name, code: IssueCode.InvalidEmail };
+      return isEmailAddress(text) ? undefined : { field: field.name, code: IssueCode.InvalidEmail };
     case 'e164':
       return E164.test(text) ? undefined : { field: field.name, code: IssueCode.InvalidPhone };
     case 'sha256':
@@ -73,12 +103,18 @@ function checkFormat(field: FieldDef, text: string): ValidationIssue | undefined
 }
 
 /** Checks one value against its field; returns the normalized value or the problem. */
-function checkValue(field: FieldDef, raw: unknown): AttributeValue | ValidationIssue {
+function checkValue(
+  field: FieldDef,
+  raw: unknown,
+  view: ViewName,
+): AttributeValue | ValidationIssue {
   if (isBlank(raw)) return null;
   const name = field.name;
   switch (field.type) {
     case 'string': {
       if (typeof raw !== 'string') return { field: name, code: IssueCode.WrongType };
+      // Refused, never stripped: what is stored is what was sent, or nothing.
+      if (HIDDEN_CHARACTER.test(raw)) return { field: name, code: IssueCode.InvalidFormat };
       const text = raw.trim();
       if (field.length !== undefined && text.length > field.length) {
         return { field: name, code: IssueCode.TooLong, limit: [field.length] };
@@ -89,6 +125,7 @@ function checkValue(field: FieldDef, raw: unknown): AttributeValue | ValidationI
         if (codes.some((code) => !known.has(code)) || new Set(codes).size !== codes.length) {
           return { field: name, code: IssueCode.NotInDomain };
         }
+        if (analystOnly(field, codes, view)) return { field: name, code: IssueCode.NotEditable };
         return codes.join(',');
       }
       return (
@@ -182,8 +219,11 @@ export function validateAttributes(
       // ArcGIS ignores values sent for system fields rather than failing the edit.
       continue;
     }
-    const checked = checkValue(field, raw);
+    const checked = checkValue(field, raw, options.view);
     if (checked !== null && typeof checked === 'object') issues.push(checked);
+    // An update may not blank what a create must give (ArcGIS refuses nulls in such fields).
+    else if (isBlank(checked) && (field.required || !field.nullable))
+      issues.push({ field: field.name, code: IssueCode.Required });
     else value[field.name] = checked;
   }
 

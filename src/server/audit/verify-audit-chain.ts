@@ -3,6 +3,11 @@ import type { AttributeValue } from '../../core/validation/validate-attributes.j
 import type { Database } from '../db/open-database.js';
 import { tableName } from '../db/registry-tables.js';
 import { auditEntryHash } from '../edits/apply-edits.js';
+import {
+  READ_AUDIT_GENESIS,
+  readAuditEntryHash,
+  type ReadAuditEntry,
+} from '../security/officer-read-guard.js';
 
 /** The `prev_hash` of the first SearchAudit entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -101,19 +106,59 @@ export function verifyAuditChain(db: Database, options: VerifyOptions = {}): Aud
 }
 
 /** The result in plain words, for people reading a log. */
-export function describeAuditChain(result: AuditChainResult): string {
+export function describeAuditChain(
+  result: AuditChainResult,
+  names: { readonly audit: string; readonly entry: string } = {
+    audit: 'search audit',
+    entry: 'OBJECTID',
+  },
+): string {
+  const { audit } = names;
   if (result.ok) {
     return result.entries === 0
-      ? 'The search audit is empty; there is nothing to verify.'
-      : `The search audit chain is intact: ${result.entries} entries, the last is OBJECTID ${result.lastObjectId} with hash ${result.head}.`;
+      ? `The ${audit} is empty; there is nothing to verify.`
+      : `The ${audit} chain is intact: ${result.entries} entries, the last is ${names.entry} ${result.lastObjectId} with hash ${result.head}.`;
   }
-  const at = `OBJECTID ${result.firstBrokenObjectId}`;
+  const at = `${names.entry} ${result.firstBrokenObjectId}`;
   switch (result.reason) {
     case ChainBreak.EntryHashMismatch:
-      return `The search audit chain is broken at ${at}: its contents no longer match its hash, so the entry was edited.`;
+      return `The ${audit} chain is broken at ${at}: its contents no longer match its hash, so the entry was edited.`;
     case ChainBreak.PrevHashMismatch:
-      return `The search audit chain is broken at ${at}: it does not follow the entry before it, so an entry was deleted, inserted or reordered just before it.`;
+      return `The ${audit} chain is broken at ${at}: it does not follow the entry before it, so an entry was deleted, inserted or reordered just before it.`;
     case ChainBreak.AnchorMismatch:
-      return `The search audit chain does not contain the recorded entry ${at} unchanged: entries were removed or the chain was rewritten.`;
+      return `The ${audit} chain does not contain the recorded entry ${at} unchanged: entries were removed or the chain was rewritten.`;
   }
+}
+
+/**
+ * Walks the officer-read audit (the server's own record of every officer read of contact
+ * details) the same way: each entry must follow the one before and hash to its own hash.
+ */
+export function verifyReadAuditChain(db: Database): AuditChainResult {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'officer_read_audit'")
+    .get();
+  if (!exists) return { ok: true, entries: 0, head: READ_AUDIT_GENESIS, lastObjectId: null };
+  const { entries } = db.prepare('SELECT COUNT(*) AS entries FROM officer_read_audit').get() as {
+    entries: number;
+  };
+  const rows = db.prepare('SELECT * FROM officer_read_audit ORDER BY id').iterate() as Iterable<
+    ReadAuditEntry & { id: number; prev_hash: string; entry_hash: string }
+  >;
+  let expectedPrev = READ_AUDIT_GENESIS;
+  let lastObjectId: number | null = null;
+  for (const row of rows) {
+    const broken = (reason: ChainBreak): AuditChainResult => ({
+      ok: false,
+      entries,
+      firstBrokenObjectId: row.id,
+      reason,
+    });
+    if (row.prev_hash !== expectedPrev) return broken(ChainBreak.PrevHashMismatch);
+    if (row.entry_hash !== readAuditEntryHash(row.prev_hash, row))
+      return broken(ChainBreak.EntryHashMismatch);
+    expectedPrev = row.entry_hash;
+    lastObjectId = row.id;
+  }
+  return { ok: true, entries, head: expectedPrev, lastObjectId };
 }

@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
-import { describeAuditChain, verifyAuditChain, type AuditAnchor } from './verify-audit-chain.js';
+import {
+  describeAuditChain,
+  verifyAuditChain,
+  verifyReadAuditChain,
+  type AuditAnchor,
+} from './verify-audit-chain.js';
 
 /**
  * `tsx src/server/audit/verify-audit-cli.ts --db FILE [--anchor OBJECTID:HASH]`: checks the
- * SearchAudit hash chain and says in plain words whether it is intact or where it breaks.
+ * SearchAudit and officer-read audit hash chains and says in plain words whether it is intact or where it breaks.
  * Opens the database read-only, so it can run beside the live server. Exits 0 when intact,
  * 1 when broken, 2 on bad usage. Keep the printed last entry and hash somewhere else and pass
  * them back as `--anchor` next time: that also catches removed or rewritten newest entries.
@@ -43,7 +48,9 @@ try {
 try {
   const result = verifyAuditChain(db, { anchor });
   console.log(describeAuditChain(result));
-  process.exitCode = result.ok ? 0 : 1;
+  const reads = verifyReadAuditChain(db);
+  console.log(describeAuditChain(reads, { audit: 'officer-read audit', entry: 'entry' }));
+  process.exitCode = result.ok && reads.ok ? 0 : 1;
 } catch (error) {
   console.error(
     `Cannot read the search audit: ${error instanceof Error ? error.message : String(error)}`,

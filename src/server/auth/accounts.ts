@@ -10,6 +10,19 @@ export type Caller =
   | { readonly kind: 'user'; readonly username: string; readonly role: Role };
 export const ANONYMOUS: Caller = { kind: 'anonymous' };
 
+/**
+ * How failed sign-ins slow further attempts for one key (a client address, or a username).
+ * After `freeFailures` failures, each failure makes the next attempt wait `firstDelaySeconds`,
+ * doubled for every further failure, up to `maxDelaySeconds`.
+ */
+export interface SignInDelays {
+  readonly freeFailures: number;
+  readonly firstDelaySeconds: number;
+  readonly maxDelaySeconds: number;
+  /** A key's failures are forgotten this long after its latest one. */
+  readonly forgetMinutes: number;
+}
+
 export interface TokenPolicy {
   /** Minutes a token lives when the caller asks for no particular expiration. */
   readonly defaultMinutes: number;
@@ -17,23 +30,172 @@ export interface TokenPolicy {
   readonly maxMinutes: number;
   /** Minutes without use after which a token dies. */
   readonly idleMinutes: number;
-  /** Failed sign-ins in a row that lock an account. */
-  readonly lockoutAttempts: number;
-  readonly lockoutMinutes: number;
+  /** Per client address (an IPv6 client by its /64): holds every attempt from it. */
+  readonly clientDelays: SignInDelays;
+  /**
+   * Per username, known or not: holds only clients that have failed themselves, so nobody can
+   * keep an officer from signing in by failing at the officer's name.
+   */
+  readonly accountDelays: SignInDelays;
+  /** The time in epoch milliseconds; tests inject a clock. */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_TOKEN_POLICY: TokenPolicy = {
   defaultMinutes: 60,
   maxMinutes: 8 * 60,
   idleMinutes: 30,
-  lockoutAttempts: 5,
-  lockoutMinutes: 15,
+  // 5 free, then 1 s, 2 s, 4 s ... 512 s, and 15 minutes from the 15th failure on.
+  clientDelays: {
+    freeFailures: 5,
+    firstDelaySeconds: 1,
+    maxDelaySeconds: 15 * 60,
+    forgetMinutes: 60,
+  },
+  // Spread over many addresses: 10 free, then at most half a minute between guesses.
+  accountDelays: { freeFailures: 10, firstDelaySeconds: 1, maxDelaySeconds: 30, forgetMinutes: 60 },
 };
 
 const MINUTE = 60_000;
+/** Keys a failure log keeps at most; the oldest go first. */
+const MAX_KEYS = 100_000;
 
 function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+const clock = (policy: TokenPolicy): number => (policy.now ?? Date.now)();
+
+/** `::ffff:192.0.2.1` is `192.0.2.1`; other addresses unchanged. */
+function plainAddress(address: string): string {
+  return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+}
+
+/** The client an address belongs to: itself, or for IPv6 its /64 (one subscriber's block). */
+export function clientKey(address: string): string {
+  const plain = plainAddress(address).replace(/%.*$/, '');
+  if (!plain.includes(':')) return plain;
+  const [head = '', tail] = plain.split('::');
+  const groups = head ? head.split(':') : [];
+  if (tail !== undefined) {
+    const rest = tail ? tail.split(':') : [];
+    groups.push(...Array<string>(Math.max(0, 8 - groups.length - rest.length)).fill('0'), ...rest);
+  }
+  const prefix = groups.slice(0, 4).map((group) => Number.parseInt(group || '0', 16).toString(16));
+  return `${prefix.join(':')}::/64`;
+}
+
+interface Failures {
+  count: number;
+  lastAt: number;
+  /** No attempt before this time (0: none to wait for). */
+  waitUntil: number;
+  /** Attempts being checked right now (client keys only). */
+  inFlight: number;
+}
+
+/** Recent failures by key, in order of the latest failure; forgotten ones are dropped as met. */
+class FailureLog {
+  private readonly entries = new Map<string, Failures>();
+
+  get(key: string, delays: SignInDelays, now: number): Failures | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.inFlight === 0 && entry.lastAt + delays.forgetMinutes * MINUTE <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  entry(key: string, delays: SignInDelays, now: number): Failures {
+    let entry = this.get(key, delays, now);
+    if (!entry) {
+      entry = { count: 0, lastAt: now, waitUntil: 0, inFlight: 0 };
+      this.entries.set(key, entry);
+      this.trim(delays, now);
+    }
+    return entry;
+  }
+
+  fail(key: string, delays: SignInDelays, now: number): void {
+    const entry = this.entry(key, delays, now);
+    entry.count += 1;
+    entry.lastAt = now;
+    const over = entry.count - delays.freeFailures;
+    entry.waitUntil =
+      over >= 0
+        ? now + Math.min(delays.firstDelaySeconds * 2 ** over, delays.maxDelaySeconds) * 1000
+        : 0;
+    // Re-inserted, so the map stays in order of the latest failure.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+  }
+
+  /** An attempt counted in flight is over (its failure, if any, is recorded apart). */
+  settle(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.inFlight -= 1;
+    if (entry.inFlight === 0 && entry.count === 0) this.entries.delete(key);
+  }
+
+  private trim(delays: SignInDelays, now: number): void {
+    for (const [key, entry] of this.entries) {
+      const stale = entry.inFlight === 0 && entry.lastAt + delays.forgetMinutes * MINUTE <= now;
+      if (!stale && this.entries.size <= MAX_KEYS) return;
+      this.entries.delete(key);
+    }
+  }
+}
+
+interface SignInGuard {
+  readonly clients: FailureLog;
+  readonly accounts: FailureLog;
+}
+
+// Kept per database, as each server has its own; in memory, so addresses never reach the disk.
+const guards = new WeakMap<Database, SignInGuard>();
+
+function guardOf(db: Database): SignInGuard {
+  let guard = guards.get(db);
+  if (!guard) {
+    guard = { clients: new FailureLog(), accounts: new FailureLog() };
+    guards.set(db, guard);
+  }
+  return guard;
+}
+
+function tooManyFailures(waitUntil: number, now: number): AppError {
+  const seconds = Math.max(1, Math.ceil((waitUntil - now) / 1000));
+  return new AppError(
+    ErrorCode.RateLimited,
+    'Too many failed sign-ins. Try again later.',
+    [`Retry after ${seconds} seconds.`],
+    { retryAfterSeconds: seconds },
+  );
+}
+
+/**
+ * Refuses an attempt the delays hold back, before any password is checked, with the same
+ * answer whether or not the username exists; otherwise counts it in flight.
+ */
+function admit(
+  guard: SignInGuard,
+  policy: TokenPolicy,
+  client: string | undefined,
+  username: string,
+  now: number,
+): void {
+  if (client === undefined) return; // in-process callers (CLI, seed) are trusted
+  const mine = guard.clients.get(client, policy.clientDelays, now);
+  if (mine && mine.waitUntil > now) throw tooManyFailures(mine.waitUntil, now);
+  // Past the free failures, one attempt at a time: parallel guesses must not all slip past.
+  if (mine && mine.inFlight > 0 && mine.count + mine.inFlight >= policy.clientDelays.freeFailures)
+    throw tooManyFailures(now + 1000, now);
+  const account = guard.accounts.get(username, policy.accountDelays, now);
+  if (account && account.waitUntil > now && mine && mine.count > 0)
+    throw tooManyFailures(account.waitUntil, now);
+  guard.clients.entry(client, policy.clientDelays, now).inFlight += 1;
 }
 
 export async function upsertUser(
@@ -45,7 +207,7 @@ export async function upsertUser(
     db,
     `INSERT INTO users (username, password_hash, role, full_name) VALUES (?, ?, ?, ?)
      ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
-       full_name = excluded.full_name, failed_count = 0, locked_until = 0`,
+       full_name = excluded.full_name`,
   ).run(user.username.toLowerCase(), hash, user.role, user.fullName ?? null);
 }
 
@@ -56,12 +218,31 @@ export interface IssuedToken {
   readonly role: Role;
 }
 
+/**
+ * What a token is bound to (ArcGIS generateToken `client=referer`, `requestip` or `ip`):
+ * it is then accepted only from requests whose Referer, or address, matches.
+ */
+export type TokenBinding = { readonly referer: string } | { readonly address: string };
+
+/** The request a token comes with: its address and Referer header (a Fastify request fits). */
+export interface TokenUse {
+  readonly ip?: string;
+  readonly headers?: { readonly referer?: string | undefined };
+}
+
+export interface SignInRequest {
+  readonly username: string;
+  readonly password: string;
+  readonly expirationMinutes?: number;
+  /** The caller's address (`request.ip`); none for in-process callers, which no delay holds. */
+  readonly clientAddress?: string;
+  readonly bindTo?: TokenBinding;
+}
+
 interface UserRow {
   username: string;
   password_hash: string;
   role: Role;
-  failed_count: number;
-  locked_until: number;
 }
 
 /** The one message for every refused sign-in, so it never tells which part was wrong. */
@@ -69,65 +250,114 @@ const BAD_CREDENTIALS = new AppError(ErrorCode.InvalidInput, 'Unable to generate
   'Invalid username or password.',
 ]);
 
+/**
+ * Checks a password and issues a token. Failures slow the client that made them, and more
+ * gently the username tried; no count ever locks an account.
+ */
 export async function signIn(
   db: Database,
-  credentials: { username: string; password: string; expirationMinutes?: number },
+  credentials: SignInRequest,
   policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
-  now = Date.now(),
+  now = clock(policy),
 ): Promise<IssuedToken> {
   const username = credentials.username.trim().toLowerCase();
-  const user = prepared(db, 'SELECT * FROM users WHERE username = ?').get(username) as
-    UserRow | undefined;
-  if (!user) {
-    // Spend the same time as a real check, so timing does not reveal which names exist.
-    await verifyPassword(credentials.password, DUMMY_HASH);
-    throw BAD_CREDENTIALS;
-  }
-  if (user.locked_until > now) {
-    throw new AppError(ErrorCode.InvalidInput, 'Unable to generate token.', [
-      'Too many failed sign-ins. Try again later or ask an administrator to unlock the account.',
-    ]);
-  }
-  if (!(await verifyPassword(credentials.password, user.password_hash))) {
-    const failed = user.failed_count + 1;
-    const lockedUntil = failed >= policy.lockoutAttempts ? now + policy.lockoutMinutes * MINUTE : 0;
-    prepared(db, 'UPDATE users SET failed_count = ?, locked_until = ? WHERE username = ?').run(
-      lockedUntil ? 0 : failed,
-      lockedUntil,
+  const guard = guardOf(db);
+  const client =
+    credentials.clientAddress === undefined ? undefined : clientKey(credentials.clientAddress);
+  admit(guard, policy, client, username, now);
+  let user: UserRow | undefined;
+  let valid: boolean;
+  try {
+    user = prepared(db, 'SELECT username, password_hash, role FROM users WHERE username = ?').get(
       username,
-    );
+    ) as UserRow | undefined;
+    // An unknown name costs the same check as a known one, so timing does not tell them apart.
+    valid = await verifyPassword(credentials.password, user?.password_hash ?? DUMMY_HASH);
+  } finally {
+    if (client !== undefined) guard.clients.settle(client);
+  }
+  if (!user || !valid) {
+    if (client !== undefined) guard.clients.fail(client, policy.clientDelays, now);
+    guard.accounts.fail(username, policy.accountDelays, now);
     throw BAD_CREDENTIALS;
   }
-  prepared(db, 'UPDATE users SET failed_count = 0, locked_until = 0 WHERE username = ?').run(
-    username,
-  );
   const requested = credentials.expirationMinutes ?? policy.defaultMinutes;
   const minutes = Math.max(1, Math.min(requested, policy.maxMinutes));
   const token = randomBytes(32).toString('base64url');
   const expires = now + minutes * MINUTE;
+  const binding = credentials.bindTo;
   prepared(
     db,
-    'INSERT INTO tokens (token_hash, username, issued_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
-  ).run(tokenHash(token), username, now, expires, now);
+    `INSERT INTO tokens (token_hash, username, issued_at, expires_at, last_used_at, referer, client_ip)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    tokenHash(token),
+    username,
+    now,
+    expires,
+    now,
+    binding && 'referer' in binding ? binding.referer : null,
+    binding && 'address' in binding ? plainAddress(binding.address) : null,
+  );
   prepared(db, 'DELETE FROM tokens WHERE expires_at < ?').run(now);
   return { token, expires, username, role: user.role };
 }
 
-/** Resolves a presented token to its user, or throws 498 when it is unknown, expired or idle. */
+function webUrl(text: string): URL | undefined {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  return url && (url.protocol === 'https:' || url.protocol === 'http:') ? url : undefined;
+}
+
+/**
+ * Whether a request's Referer falls under the referer a token was issued for: the same origin
+ * and a path at or below the bound one (`https://city.example/app` covers `/app/page.html`,
+ * not `/apple`); a referer that is not a web URL (`@esri/arcgis-rest-js`) must match exactly.
+ */
+export function refererMatches(bound: string, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  const want = webUrl(bound);
+  const got = webUrl(presented);
+  if (!want || !got) return bound === presented;
+  if (want.origin !== got.origin) return false;
+  const path = want.pathname;
+  return path.endsWith('/')
+    ? got.pathname.startsWith(path)
+    : got.pathname === path || got.pathname.startsWith(`${path}/`);
+}
+
+/**
+ * Resolves a presented token to its user, or throws 498 when it is unknown, expired, idle, or
+ * presented from a referer or address other than the one it was issued for.
+ */
 export function callerOfToken(
   db: Database,
   token: string,
   policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
-  now = Date.now(),
+  use: TokenUse = {},
+  now = clock(policy),
 ): Caller {
   const hash = tokenHash(token);
   const row = prepared(
     db,
-    `SELECT t.expires_at, t.last_used_at, u.username, u.role FROM tokens t
+    `SELECT t.expires_at, t.last_used_at, t.referer, t.client_ip, u.username, u.role FROM tokens t
        JOIN users u ON u.username = t.username WHERE t.token_hash = ?`,
   ).get(hash) as
-    { expires_at: number; last_used_at: number; username: string; role: Role } | undefined;
-  if (!row || row.expires_at <= now || row.last_used_at + policy.idleMinutes * MINUTE <= now) {
+    | {
+        expires_at: number;
+        last_used_at: number;
+        referer: string | null;
+        client_ip: string | null;
+        username: string;
+        role: Role;
+      }
+    | undefined;
+  if (
+    !row ||
+    row.expires_at <= now ||
+    row.last_used_at + policy.idleMinutes * MINUTE <= now ||
+    (row.referer !== null && !refererMatches(row.referer, use.headers?.referer)) ||
+    (row.client_ip !== null && row.client_ip !== plainAddress(use.ip ?? ''))
+  ) {
     throw new AppError(ErrorCode.InvalidToken, 'Invalid token.');
   }
   // Idle time is counted in whole minutes, so a busy client does not write on every request.

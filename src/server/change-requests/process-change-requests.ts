@@ -6,32 +6,84 @@ import {
   CONFIRMATION_INTERVAL_DAYS,
   SITES,
 } from '../../core/schema/registry-schema.js';
-import { validateChangePayload } from '../../core/registration/change-request.js';
+import {
+  validateChangePayload,
+  type PayloadResult,
+} from '../../core/registration/change-request.js';
 import { normalizeReference } from '../../core/registration/registration-codes.js';
 import { crossFieldIssues } from '../../core/validation/validate-attributes.js';
-import { getRow, insertRow, newGlobalId, updateRow, type Row } from '../db/feature-rows.js';
+import {
+  deleteRow,
+  getRow,
+  insertRow,
+  newGlobalId,
+  updateRow,
+  type Row,
+} from '../db/feature-rows.js';
 import { inWriteTransaction, prepared, type Database } from '../db/open-database.js';
 import { tableName } from '../db/registry-tables.js';
 import type { EditResult } from '../edits/apply-edits.js';
+import {
+  admitAttempt,
+  clientId,
+  ensureAttemptTable,
+  forgetClient,
+  forgetReference,
+  recordFailure,
+} from './code-attempts.js';
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
-/** What became of one change request; `rejected` outcomes change nothing. */
+/** Why a resident's request was refused; each has an add-result error below. */
+export type RefusalReason = 'BAD_CODE' | 'RATE_LIMITED' | 'INVALID_CHANGES';
+
+/**
+ * What became of one change request. `review`: an update to a verified site, code checked
+ * and payload valid, waiting for an analyst; the site is unchanged. `rejected` changes
+ * nothing; `RATE_LIMITED` says when to try again and its code was not even checked.
+ */
 export type ChangeOutcome =
   | { readonly status: 'applied'; readonly requestType: 'update' | 'reconfirm' | 'withdraw' }
+  | { readonly status: 'review'; readonly requestType: 'update' }
   | {
       readonly status: 'rejected';
-      readonly reason: 'BAD_CODE' | 'RATE_LIMITED' | 'INVALID_CHANGES';
+      readonly reason: Exclude<RefusalReason, 'RATE_LIMITED'>;
       readonly details: readonly string[];
+    }
+  | {
+      readonly status: 'rejected';
+      readonly reason: 'RATE_LIMITED';
+      readonly details: readonly string[];
+      readonly retryAfterSeconds: number;
     }
   | { readonly status: 'skipped' };
 
+/** How an analyst's decision on a held update ended; `result` is what the request row keeps. */
+export interface ReviewOutcome {
+  readonly status: 'reviewed';
+  readonly requestId: number;
+  readonly result:
+    | 'UPDATED'
+    | 'REVIEW_REJECTED'
+    | 'REVIEW_INVALID'
+    | 'SITE_GONE'
+    /** `approved` on a request that was never held (its code was never checked): refused. */
+    | 'NOT_IN_REVIEW';
+}
+
 export interface ProcessOptions {
   readonly now?: number;
-  /** Refused attempts for one reference within an hour before it is locked for that hour. */
-  readonly maxFailuresPerHour?: number;
+  /**
+   * Who sent the request (the edit route passes the caller's address). With it, wrong codes
+   * are counted per reference and client and a client that sent too many must wait (see
+   * `CODE_ATTEMPT_LIMITS`). Without it (the batch job, whose senders learn nothing from the
+   * outcome) every pending request is checked.
+   */
+  readonly clientKey?: string;
 }
+
+/** `result` of a held update; only a request holding it can be approved. */
+const IN_REVIEW = 'IN_REVIEW';
 
 interface RequestRow {
   OBJECTID: number;
@@ -40,7 +92,10 @@ interface RequestRow {
   request_type: string | null;
   payload: string | null;
   request_status: string | null;
+  result: string | null;
 }
+
+type ValidUpdate = Extract<PayloadResult, { ok: true }>;
 
 function sameHex(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
@@ -48,13 +103,10 @@ function sameHex(a: string, b: string): boolean {
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }
 
-function recentFailures(db: Database, reference: string, now: number): number {
-  const row = prepared(
-    db,
-    `SELECT COUNT(*) AS n FROM ${tableName(CHANGE_REQUESTS)}
-       WHERE registration_ref = ? AND request_status = 'rejected' AND result IN ('BAD_CODE', 'RATE_LIMITED') AND processed_at > ?`,
-  ).get(reference, now - HOUR) as { n: number };
-  return row.n;
+function readRequest(db: Database, id: number): RequestRow | undefined {
+  return prepared(db, `SELECT * FROM ${tableName(CHANGE_REQUESTS)} WHERE "OBJECTID" = ?`).get(
+    id,
+  ) as RequestRow | undefined;
 }
 
 function finish(
@@ -84,10 +136,77 @@ function siteByReference(
   ).get(reference) as { id: number; hash: string | null } | undefined;
 }
 
+/** Parses and validates an update's payload against the site as it is stored now. */
+function checkUpdate(
+  stored: Row,
+  payload: string | null,
+): { ok: true; value: ValidUpdate } | { ok: false; details: readonly string[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload ?? '{}');
+  } catch {
+    return { ok: false, details: ['payload: WRONG_TYPE'] };
+  }
+  const checked = validateChangePayload(parsed);
+  if (!checked.ok)
+    return { ok: false, details: checked.issues.map((i) => `${i.field}: ${i.code}`) };
+  const cross = crossFieldIssues(SITES, { ...stored, ...checked.site });
+  if (cross.length > 0) return { ok: false, details: cross.map((i) => `${i.field}: ${i.code}`) };
+  return { ok: true, value: checked };
+}
+
 /**
- * Checks one pending change request against its site's manage-code hash and applies it,
- * in one transaction. Withdrawal hard-deletes the site, its cameras, its contact entries
- * and every change request that named it.
+ * Whether a resident's update must wait for an analyst: once officers can see the site, or
+ * could again after a re-confirmation (an expired site that was verified comes back as
+ * verified), nothing unreviewed may reach them.
+ */
+function updateNeedsReview(site: Row): boolean {
+  return site.status === 'verified' || (site.verified_at ?? null) !== null;
+}
+
+/** Writes a validated update to the site and its cameras: the one way updates are applied. */
+function applyUpdate(
+  db: Database,
+  siteId: number,
+  siteGuid: string,
+  update: ValidUpdate,
+  now: number,
+): void {
+  const values: Row = {
+    ...update.site,
+    last_confirmed_at: now,
+    confirm_due_at: now + CONFIRMATION_INTERVAL_DAYS * DAY,
+    EditDate: now,
+  };
+  if (update.location) values.location_method = update.site.location_method ?? 'pin_adjusted';
+  updateRow(db, SITES, siteId, values, update.location ?? undefined);
+  if (update.cameras) {
+    prepared(db, `DELETE FROM ${tableName(CAMERAS)} WHERE site_guid = ?`).run(siteGuid);
+    for (const camera of update.cameras) {
+      insertRow(
+        db,
+        CAMERAS,
+        {
+          ...camera.attributes,
+          site_guid: siteGuid,
+          GlobalID: newGlobalId(),
+          status: 'active',
+          CreationDate: now,
+          EditDate: now,
+        },
+        camera.location,
+      );
+    }
+  }
+}
+
+/**
+ * Checks one pending change request against its site's manage-code hash and acts on it, in
+ * one transaction. Withdrawal hard-deletes the site, its cameras, its contact entries and
+ * every change request that named it; re-confirmation and updates of unverified sites apply
+ * at once; an update of a verified site is held for review (code wiped, payload kept).
+ * With a `clientKey`, a client that sent too many wrong codes is told to wait and its
+ * request is dropped unchecked (so a retry, even with the same GlobalID, is a new attempt).
  */
 export function processChangeRequest(
   db: Database,
@@ -95,29 +214,42 @@ export function processChangeRequest(
   options: ProcessOptions = {},
 ): ChangeOutcome {
   const now = options.now ?? Date.now();
-  const maxFailures = options.maxFailuresPerHour ?? 5;
+  ensureAttemptTable(db);
   const outcome = inWriteTransaction(db, (): ChangeOutcome => {
-    const request = prepared(
-      db,
-      `SELECT * FROM ${tableName(CHANGE_REQUESTS)} WHERE "OBJECTID" = ?`,
-    ).get(requestId) as RequestRow | undefined;
+    const request = readRequest(db, requestId);
     if (!request || request.request_status !== 'pending') return { status: 'skipped' };
     const reference = normalizeReference(request.registration_ref ?? '');
+    const client = clientId(reference, options.clientKey ?? '');
+    if (options.clientKey !== undefined) {
+      const admitted = admitAttempt(db, reference, client, now);
+      if (!admitted.allowed) {
+        deleteRow(db, CHANGE_REQUESTS, request.OBJECTID);
+        return {
+          status: 'rejected',
+          reason: 'RATE_LIMITED',
+          details: [],
+          retryAfterSeconds: admitted.retryAfterSeconds,
+        };
+      }
+    }
     const reject = (
-      reason: 'BAD_CODE' | 'RATE_LIMITED' | 'INVALID_CHANGES',
+      reason: Exclude<RefusalReason, 'RATE_LIMITED'>,
       details: readonly string[] = [],
     ): ChangeOutcome => {
       finish(db, request.OBJECTID, 'rejected', reason, now);
       return { status: 'rejected', reason, details };
     };
-    if (recentFailures(db, reference, now) >= maxFailures) return reject('RATE_LIMITED');
     const site = siteByReference(db, reference);
     const presented = hashManageCode(reference, request.manage_code ?? '');
     // Unknown reference and wrong code look the same, so neither can be probed.
-    if (!site || !site.hash || !sameHex(presented, site.hash)) return reject('BAD_CODE');
+    const stored =
+      site?.hash && sameHex(presented, site.hash) ? getRow(db, SITES, site.id) : undefined;
+    if (!site || !stored) {
+      recordFailure(db, reference, client, now);
+      return reject('BAD_CODE');
+    }
+    forgetClient(db, reference, client);
 
-    const stored = getRow(db, SITES, site.id);
-    if (!stored) return reject('BAD_CODE');
     const siteGuid = stored.attributes.GlobalID as string;
     switch (request.request_type) {
       case 'withdraw': {
@@ -127,6 +259,7 @@ export function processChangeRequest(
         prepared(db, `DELETE FROM ${tableName(CHANGE_REQUESTS)} WHERE registration_ref = ?`).run(
           reference,
         );
+        forgetReference(db, reference);
         return { status: 'applied', requestType: 'withdraw' };
       }
       case 'reconfirm': {
@@ -142,51 +275,19 @@ export function processChangeRequest(
         return { status: 'applied', requestType: 'reconfirm' };
       }
       case 'update': {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(request.payload ?? '{}');
-        } catch {
-          return reject('INVALID_CHANGES', ['payload: WRONG_TYPE']);
+        const checked = checkUpdate(stored.attributes, request.payload);
+        if (!checked.ok) return reject('INVALID_CHANGES', checked.details);
+        if (updateNeedsReview(stored.attributes)) {
+          // Officers keep the verified version until an analyst approves this one.
+          updateRow(db, CHANGE_REQUESTS, request.OBJECTID, {
+            request_status: 'review',
+            result: IN_REVIEW,
+            processed_at: now,
+            manage_code: null,
+          });
+          return { status: 'review', requestType: 'update' };
         }
-        const checked = validateChangePayload(parsed);
-        if (!checked.ok)
-          return reject(
-            'INVALID_CHANGES',
-            checked.issues.map((i) => `${i.field}: ${i.code}`),
-          );
-        const cross = crossFieldIssues(SITES, { ...stored.attributes, ...checked.site });
-        if (cross.length > 0)
-          return reject(
-            'INVALID_CHANGES',
-            cross.map((i) => `${i.field}: ${i.code}`),
-          );
-        const values: Row = {
-          ...checked.site,
-          last_confirmed_at: now,
-          confirm_due_at: now + CONFIRMATION_INTERVAL_DAYS * DAY,
-          EditDate: now,
-        };
-        if (checked.location)
-          values.location_method = checked.site.location_method ?? 'pin_adjusted';
-        updateRow(db, SITES, site.id, values, checked.location ?? undefined);
-        if (checked.cameras) {
-          prepared(db, `DELETE FROM ${tableName(CAMERAS)} WHERE site_guid = ?`).run(siteGuid);
-          for (const camera of checked.cameras) {
-            insertRow(
-              db,
-              CAMERAS,
-              {
-                ...camera.attributes,
-                site_guid: siteGuid,
-                GlobalID: newGlobalId(),
-                status: 'active',
-                CreationDate: now,
-                EditDate: now,
-              },
-              camera.location,
-            );
-          }
-        }
+        applyUpdate(db, site.id, siteGuid, checked.value, now);
         finish(db, request.OBJECTID, 'applied', 'UPDATED', now);
         return { status: 'applied', requestType: 'update' };
       }
@@ -201,46 +302,131 @@ export function processChangeRequest(
   return outcome;
 }
 
-/** Processes every pending change request, oldest first; returns how each ended. */
+/** Acts on an analyst's `approved` or `rejected` on one held update, in one transaction. */
+function settleReview(db: Database, requestId: number, now: number): ReviewOutcome | undefined {
+  return inWriteTransaction(db, (): ReviewOutcome | undefined => {
+    const request = readRequest(db, requestId);
+    if (!request) return undefined;
+    const decided = (result: ReviewOutcome['result'], status: 'applied' | 'rejected') => {
+      finish(db, request.OBJECTID, status, result, now);
+      return { status: 'reviewed', requestId, result } as const;
+    };
+    const held = request.result === IN_REVIEW && request.request_type === 'update';
+    if (request.request_status === 'rejected')
+      return held ? decided('REVIEW_REJECTED', 'rejected') : undefined;
+    if (request.request_status !== 'approved') return undefined;
+    if (!held) return decided('NOT_IN_REVIEW', 'rejected');
+    const site = siteByReference(db, normalizeReference(request.registration_ref ?? ''));
+    const stored = site ? getRow(db, SITES, site.id) : undefined;
+    if (!site || !stored) return decided('SITE_GONE', 'rejected');
+    // Checked again: the site may have changed since the request was held.
+    const checked = checkUpdate(stored.attributes, request.payload);
+    if (!checked.ok) return decided('REVIEW_INVALID', 'rejected');
+    applyUpdate(db, site.id, stored.attributes.GlobalID as string, checked.value, now);
+    return decided('UPDATED', 'applied');
+  });
+}
+
+/**
+ * Carries out analysts' decisions on held updates: each ChangeRequests row an analyst set to
+ * `approved` is applied exactly as an immediate update would be and ends `applied`; each set
+ * to `rejected` ends there. Either way its payload is wiped. Oldest first. The edit route
+ * calls this after an analyst edits ChangeRequests; the batch job calls it on every run.
+ */
+export function applyReviewedChangeRequests(
+  db: Database,
+  options: Pick<ProcessOptions, 'now'> = {},
+): ReviewOutcome[] {
+  const now = options.now ?? Date.now();
+  const ids = prepared(
+    db,
+    `SELECT "OBJECTID" AS id FROM ${tableName(CHANGE_REQUESTS)}
+       WHERE request_status = 'approved' OR (request_status = 'rejected' AND result = ?)
+       ORDER BY "OBJECTID"`,
+  ).all(IN_REVIEW) as { id: number }[];
+  return ids.flatMap(({ id }) => settleReview(db, id, now) ?? []);
+}
+
+/**
+ * The batch job: carries out analysts' review decisions, then processes every pending
+ * change request, oldest first; returns how each ended (review decisions first).
+ */
 export function processPendingChangeRequests(
   db: Database,
   options: ProcessOptions = {},
-): ChangeOutcome[] {
+): (ReviewOutcome | ChangeOutcome)[] {
+  const reviewed = applyReviewedChangeRequests(db, options);
   const ids = prepared(
     db,
     `SELECT "OBJECTID" AS id FROM ${tableName(CHANGE_REQUESTS)} WHERE request_status = 'pending' ORDER BY "OBJECTID"`,
   ).all() as {
     id: number;
   }[];
-  return ids.map(({ id }) => processChangeRequest(db, id, options));
+  return [...reviewed, ...ids.map(({ id }) => processChangeRequest(db, id, options))];
 }
 
 /** How a refused change request is reported in its add result (never which part was wrong). */
 export const CHANGE_REQUEST_ERRORS: Readonly<
-  Record<
-    Extract<ChangeOutcome, { status: 'rejected' }>['reason'],
-    { code: number; description: string }
-  >
+  Record<RefusalReason, { code: number; description: string }>
 > = {
   BAD_CODE: { code: 403, description: 'The registration reference or manage code is not right.' },
-  RATE_LIMITED: {
-    code: 429,
-    description: 'Too many attempts for this registration. Try again in an hour.',
-  },
+  RATE_LIMITED: { code: 429, description: 'Too many attempts for this registration.' },
   INVALID_CHANGES: { code: 400, description: 'The requested changes are not valid.' },
 };
 
-/**
- * Applies a change request as soon as it is stored and turns a refusal into the request's
- * add result, so the resident learns the outcome in the same response.
- */
-export function settleChangeRequest(db: Database, result: EditResult): EditResult {
-  const outcome = processChangeRequest(db, result.objectId);
-  if (outcome.status !== 'rejected') return result;
-  const error = CHANGE_REQUEST_ERRORS[outcome.reason];
-  return {
-    ...result,
-    success: false,
-    error: { code: error.code, description: [error.description, ...outcome.details].join(' ') },
+/** An add result's error, with the wait as data when there is one (read by the widget). */
+export interface ChangeRequestError {
+  readonly code: number;
+  readonly description: string;
+  readonly retryAfter?: number;
+}
+
+function refused(
+  result: EditResult,
+  reason: RefusalReason,
+  details: readonly string[],
+  retryAfterSeconds?: number,
+): EditResult {
+  const { code, description } = CHANGE_REQUEST_ERRORS[reason];
+  const wait =
+    retryAfterSeconds === undefined
+      ? []
+      : [`Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`];
+  const error: ChangeRequestError = {
+    code,
+    description: [description, ...wait, ...details].join(' '),
+    ...(retryAfterSeconds === undefined ? {} : { retryAfter: retryAfterSeconds }),
   };
+  return { ...result, success: false, error };
+}
+
+/**
+ * Processes a change request as soon as it is stored and turns a refusal into the request's
+ * add result, so the resident learns the outcome in the same response. A request that was
+ * already settled (the same GlobalID sent again) gets the answer it got the first time.
+ * Without a `clientKey` all callers count as one client for the wrong-code delays.
+ */
+export function settleChangeRequest(
+  db: Database,
+  result: EditResult,
+  options: ProcessOptions = {},
+): EditResult {
+  const outcome = processChangeRequest(db, result.objectId, {
+    ...options,
+    clientKey: options.clientKey ?? '',
+  });
+  if (outcome.status === 'rejected')
+    return refused(
+      result,
+      outcome.reason,
+      outcome.details,
+      outcome.reason === 'RATE_LIMITED' ? outcome.retryAfterSeconds : undefined,
+    );
+  if (outcome.status !== 'skipped') return result;
+  const earlier = readRequest(db, result.objectId);
+  const reason = earlier?.request_status === 'rejected' ? earlier.result : null;
+  // The per-field list of a refused update is not kept (it went with the payload).
+  return reason !== null && Object.hasOwn(CHANGE_REQUEST_ERRORS, reason)
+    ? refused(result, reason as RefusalReason, [])
+    : result;
 }

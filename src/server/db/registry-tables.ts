@@ -37,12 +37,23 @@ function columnDdl(field: FieldDef): string {
   return `${quoteIdentifier(field.name)} ${SQLITE_TYPE[field.type]}`;
 }
 
+/**
+ * Columns no two rows may share (NULLs aside), by layer. A registration reference names one
+ * site: the change-request processor finds the site by it, so a second site with the same
+ * reference could never be managed by its owner.
+ */
+export const UNIQUE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Sites: ['registration_ref'],
+};
+
 function layerDdl(layer: LayerDef): string[] {
   const table = tableName(layer);
   const columns = layer.fields.map(columnDdl);
   if (layer.kind === 'point') columns.push(`${X_COLUMN} REAL`, `${Y_COLUMN} REAL`);
   const statements = [`CREATE TABLE IF NOT EXISTS ${table} (\n  ${columns.join(',\n  ')}\n)`];
+  const unique = UNIQUE_FIELDS[layer.name] ?? [];
   for (const field of layer.fields) {
+    if (unique.includes(field.name)) continue; // see createUniqueIndex
     if (
       field.type === 'guid' ||
       field.name === 'status' ||
@@ -81,16 +92,16 @@ const SYSTEM_DDL = [
      username TEXT PRIMARY KEY,
      password_hash TEXT NOT NULL,
      role TEXT NOT NULL CHECK (role IN ('officer', 'analyst', 'admin')),
-     full_name TEXT,
-     failed_count INTEGER NOT NULL DEFAULT 0,
-     locked_until INTEGER NOT NULL DEFAULT 0
+     full_name TEXT
    )`,
   `CREATE TABLE IF NOT EXISTS tokens (
      token_hash TEXT PRIMARY KEY,
      username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
      issued_at INTEGER NOT NULL,
      expires_at INTEGER NOT NULL,
-     last_used_at INTEGER NOT NULL
+     last_used_at INTEGER NOT NULL,
+     referer TEXT,
+     client_ip TEXT
    )`,
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS security_events (
@@ -98,9 +109,32 @@ const SYSTEM_DDL = [
      at INTEGER NOT NULL,
      kind TEXT NOT NULL,
      username TEXT,
-     route TEXT NOT NULL
+     route TEXT NOT NULL,
+     count INTEGER NOT NULL DEFAULT 1,
+     last_at INTEGER
    )`,
+  // Finds the row of one kind, route and minute that a repeated event adds to.
+  `CREATE INDEX IF NOT EXISTS security_events_window ON security_events(kind, route, at)`,
 ];
+
+/**
+ * Columns the system tables gained after databases were made without them: token bindings,
+ * and counts of repeated security events. (Unused `users` lockout columns are left alone.)
+ */
+const ADDED_SYSTEM_COLUMNS = [
+  ['tokens', 'referer', 'TEXT'],
+  ['tokens', 'client_ip', 'TEXT'],
+  ['security_events', 'count', 'INTEGER NOT NULL DEFAULT 1'],
+  ['security_events', 'last_at', 'INTEGER'],
+] as const;
+
+function addSystemColumns(db: DatabaseSync): void {
+  for (const [table, column, type] of ADDED_SYSTEM_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
 
 /** SearchAudit is append-only below the API too: updates and deletes abort. */
 const AUDIT_GUARDS = [
@@ -117,12 +151,40 @@ export function restoreAuditGuards(db: DatabaseSync): void {
   for (const statement of AUDIT_GUARDS) db.exec(statement);
 }
 
+/** SQLite's extended result code for a broken UNIQUE constraint. */
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+
+/**
+ * Makes `field` unique on `layer`. Databases made before it was unique carry a plain index of
+ * the usual name, which goes; if their rows already share values, the server will not start,
+ * and says why in words an operator can act on.
+ */
+function createUniqueIndex(db: DatabaseSync, layer: LayerDef, field: string): void {
+  const table = tableName(layer);
+  db.exec(`DROP INDEX IF EXISTS ${table}_${field}`);
+  try {
+    db.exec(
+      `CREATE UNIQUE INDEX IF NOT EXISTS ${table}_${field}_unique ON ${table}(${quoteIdentifier(field)})`,
+    );
+  } catch (error) {
+    if ((error as { errcode?: unknown }).errcode !== SQLITE_CONSTRAINT_UNIQUE) throw error;
+    throw new Error(
+      `Some ${layer.name} rows share a ${field}; give each its own, then start again.`,
+      { cause: error },
+    );
+  }
+}
+
 /** Creates every table the server keeps, from the one schema; safe to run on every start. */
 export function ensureRegistrySchema(db: DatabaseSync): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     for (const statement of SYSTEM_DDL) db.exec(statement);
-    for (const layer of LAYERS) for (const statement of layerDdl(layer)) db.exec(statement);
+    addSystemColumns(db);
+    for (const layer of LAYERS) {
+      for (const statement of layerDdl(layer)) db.exec(statement);
+      for (const field of UNIQUE_FIELDS[layer.name] ?? []) createUniqueIndex(db, layer, field);
+    }
     for (const statement of AUDIT_GUARDS) db.exec(statement);
     db.exec('COMMIT');
   } catch (error) {

@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../../core/errors.js';
-import { CONFIRMATION_INTERVAL_DAYS, RELATIONSHIPS } from '../../core/schema/registry-schema.js';
+import {
+  CAMERAS,
+  CHANGE_REQUESTS,
+  CONFIRMATION_INTERVAL_DAYS,
+  RELATIONSHIPS,
+  SITES,
+} from '../../core/schema/registry-schema.js';
 import type { LayerDef, Operation, ViewName } from '../../core/schema/schema-types.js';
 import { fieldsInView, layerById, operationsInView } from '../../core/schema/views.js';
 import {
   crossFieldIssues,
+  IssueCode,
   normalizeGuid,
   validateAttributes,
   type AttributeValue,
-  type ValidationIssue,
 } from '../../core/validation/validate-attributes.js';
+import { normalizeReference } from '../../core/registration/registration-codes.js';
 import type { Caller } from '../auth/accounts.js';
 import { notPermitted } from '../arcgis-error.js';
 import {
@@ -24,6 +31,7 @@ import {
   type StoredPoint,
 } from '../db/feature-rows.js';
 import { inWriteTransaction, prepared, type Database } from '../db/open-database.js';
+import { viewDefinition } from '../query/view-definition.js';
 import { tableName } from '../db/registry-tables.js';
 import { parseSpatialReference, projectPoints } from '../query/projection.js';
 
@@ -81,8 +89,42 @@ class EditFailure extends Error {
   }
 }
 
-function describeIssues(issues: readonly ValidationIssue[]): string {
+/** Why an edit was refused beyond its own values; reported as `field: CODE`, as issues are. */
+export const EditIssueCode = {
+  /** A public registration is exactly one site: none, or several, were sent. */
+  OneSiteRequired: 'ONE_SITE_REQUIRED',
+  /** A public registration without a camera. */
+  CameraRequired: 'CAMERA_REQUIRED',
+  /** A camera of a public registration whose `site_guid` is not the site sent with it. */
+  NotThisSite: 'NOT_THIS_SITE',
+  /** A registration and change requests in one public call: each is a call of its own. */
+  SeparateCall: 'SEPARATE_CALL',
+  /** A value another row already holds (a registration reference, a GlobalID). */
+  Duplicate: 'DUPLICATE',
+} as const;
+export type EditIssueCode = (typeof EditIssueCode)[keyof typeof EditIssueCode];
+
+/** One problem with an edit or a call, as data: the field and why. */
+export interface EditIssue {
+  readonly field: string;
+  readonly code: IssueCode | EditIssueCode;
+  readonly limit?: readonly number[];
+}
+
+/** A problem with a whole call, placed on a layer's adds (and one add, when `index` is set). */
+export interface CallIssue extends EditIssue {
+  readonly layer: string;
+  readonly index?: number;
+}
+
+function describeIssues(issues: readonly EditIssue[]): string {
   return issues.map((issue) => `${issue.field}: ${issue.code}`).join('; ');
+}
+
+/** `Sites add 0: GlobalID: REQUIRED`, `Cameras: adds: CAMERA_REQUIRED`, as edit problems read. */
+function describeCallIssue(issue: CallIssue): string {
+  const where = issue.index === undefined ? issue.layer : `${issue.layer} add ${issue.index}`;
+  return `${where}: ${describeIssues([issue])}`;
 }
 
 function requireOperation(layer: LayerDef, view: ViewName, operation: Operation): void {
@@ -189,6 +231,12 @@ function alwaysServerSet(name: string): boolean {
   ].includes(name);
 }
 
+/**
+ * A new row may refer only to a parent the caller's view lets it refer to: anonymous
+ * callers to a registration still awaiting review, officers to a site they may see. A
+ * parent that does not exist and one the caller may not use get the same answer, so the
+ * answer never tells whether a GlobalID exists.
+ */
 function checkReferences(db: Database, layer: LayerDef, view: ViewName, values: Row): void {
   for (const rel of RELATIONSHIPS) {
     if (rel.destinationLayerId !== layer.id) continue;
@@ -197,18 +245,21 @@ function checkReferences(db: Database, layer: LayerDef, view: ViewName, values: 
     const origin = layerById(rel.originLayerId);
     if (!origin) continue;
     const parent = getRowByGlobalId(db, origin, key);
-    if (!parent)
-      throw new EditFailure(
-        1000,
-        `${rel.destinationKey}: no ${origin.name} record has that GlobalID.`,
-      );
-    // Anonymous callers may only attach cameras to a registration still awaiting review.
-    if (view === 'public' && parent.attributes.status !== 'pending') {
-      throw new EditFailure(
-        1000,
-        `${rel.destinationKey}: that ${origin.name} record cannot take new entries here.`,
-      );
+    let usable = parent !== undefined;
+    if (parent && view === 'public') usable = parent.attributes.status === 'pending';
+    if (parent && view === 'officer') {
+      const definition = viewDefinition(origin, 'officer', Date.now());
+      usable =
+        prepared(
+          db,
+          `SELECT 1 FROM ${tableName(origin)} WHERE "GlobalID" = ? AND (${definition.sql})`,
+        ).get(key, ...definition.params) !== undefined;
     }
+    if (!usable)
+      throw new EditFailure(
+        1000,
+        `${rel.destinationKey}: no ${origin.name} record here has that GlobalID.`,
+      );
   }
 }
 
@@ -244,6 +295,133 @@ export function auditEntryHash(
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
+/** The `GlobalID` attribute as given (any case), or undefined. */
+function givenGlobalIdKey(attributes: Readonly<Record<string, unknown>>): string | undefined {
+  return Object.keys(attributes).find((k) => k.toLowerCase() === 'globalid');
+}
+
+const GLOBAL_ID = /^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/;
+
+/** What a public call may be, once its shape is checked. */
+export type PublicCall =
+  | {
+      readonly ok: true;
+      /** The registration's site, which every camera must name (none for change requests). */
+      readonly siteGlobalId?: string;
+    }
+  | { readonly ok: false; readonly issues: readonly CallIssue[] };
+
+/**
+ * The public view takes whole registrations or change requests, nothing in between: one
+ * site with its client GlobalID (`useGlobalIds`) and at least one camera, or change requests
+ * alone. Checked on the call as sent, before anything is written.
+ */
+export function checkPublicCall(
+  edits: readonly LayerEdits[],
+  layers: readonly LayerDef[],
+  useGlobalIds: boolean,
+): PublicCall {
+  const addsOf = (name: string) =>
+    edits.flatMap((edit, i) =>
+      layers[i]?.name === name ? (edit.adds ?? []).map((raw, index) => ({ raw, index })) : [],
+    );
+  const sites = addsOf(SITES.name);
+  const cameras = addsOf(CAMERAS.name);
+  if (sites.length === 0 && cameras.length === 0) return { ok: true };
+
+  const issues: CallIssue[] = [];
+  if (addsOf(CHANGE_REQUESTS.name).length > 0) {
+    issues.push({ layer: CHANGE_REQUESTS.name, field: 'adds', code: EditIssueCode.SeparateCall });
+  }
+  if (sites.length !== 1) {
+    issues.push({ layer: SITES.name, field: 'adds', code: EditIssueCode.OneSiteRequired });
+  }
+  if (cameras.length === 0) {
+    issues.push({ layer: CAMERAS.name, field: 'adds', code: EditIssueCode.CameraRequired });
+  }
+  let siteGlobalId: string | undefined;
+  const [site] = sites;
+  if (site && sites.length === 1) {
+    // Cameras name their site by the GlobalID the client gave it, which only useGlobalIds keeps.
+    const raw = (site.raw as { attributes?: unknown } | null)?.attributes;
+    const attributes = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+    const key = givenGlobalIdKey(attributes);
+    const value = key === undefined ? undefined : attributes[key];
+    const given = typeof value === 'string' && value.trim() !== '' ? normalizeGuid(value) : '';
+    const at = { layer: SITES.name, index: site.index, field: 'GlobalID' };
+    if (!useGlobalIds) {
+      issues.push({ layer: SITES.name, field: 'useGlobalIds', code: IssueCode.Required });
+    } else if (given === '') {
+      issues.push({ ...at, code: IssueCode.Required });
+    } else if (!GLOBAL_ID.test(given)) {
+      issues.push({ ...at, code: IssueCode.InvalidFormat });
+    } else {
+      siteGlobalId = given;
+    }
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, siteGlobalId };
+}
+
+/** Whether another row of `layer` than `objectId` already holds this registration reference. */
+function referenceTaken(
+  db: Database,
+  layer: LayerDef,
+  reference: AttributeValue | undefined,
+  objectId?: number,
+): boolean {
+  if (layer.name !== SITES.name || typeof reference !== 'string') return false;
+  const rows = prepared(
+    db,
+    `SELECT "OBJECTID" AS id FROM ${tableName(layer)} WHERE registration_ref = ? LIMIT 2`,
+  ).all(reference) as { id: number }[];
+  return rows.some((row) => row.id !== objectId);
+}
+
+/** Problems with an add beyond its values: the registration it belongs to, uniqueness. */
+function addIssues(
+  ctx: EditContext,
+  layer: LayerDef,
+  values: Row,
+  publicCall: PublicCall | undefined,
+): EditIssue[] {
+  const issues: EditIssue[] = [];
+  if (
+    publicCall?.ok &&
+    publicCall.siteGlobalId !== undefined &&
+    layer.name === CAMERAS.name &&
+    values.site_guid !== publicCall.siteGlobalId
+  ) {
+    issues.push({ field: 'site_guid', code: EditIssueCode.NotThisSite });
+  }
+  if (referenceTaken(ctx.db, layer, values.registration_ref)) {
+    issues.push({ field: 'registration_ref', code: EditIssueCode.Duplicate });
+  }
+  return issues;
+}
+
+/**
+ * A public add retried after a lost answer finds its row by GlobalID; that row must be part
+ * of the same registration (same reference, or same site), or the GlobalID names another.
+ */
+function sameRegistration(
+  ctx: EditContext,
+  layer: LayerDef,
+  objectId: number,
+  attributes: Readonly<Record<string, unknown>>,
+  publicCall: PublicCall | undefined,
+): boolean {
+  if (!publicCall?.ok || publicCall.siteGlobalId === undefined) return true;
+  const stored = getRow(ctx.db, layer, objectId)?.attributes;
+  if (layer.name === SITES.name) {
+    // The reference as the validator reads it: any case of the name, the last one given.
+    const key = Object.keys(attributes).findLast((k) => k.toLowerCase() === 'registration_ref');
+    const sent = key === undefined ? undefined : attributes[key];
+    return typeof sent === 'string' && stored?.registration_ref === normalizeReference(sent);
+  }
+  if (layer.name === CAMERAS.name) return stored?.site_guid === publicCall.siteGlobalId;
+  return true;
+}
+
 function addOne(
   ctx: EditContext,
   layer: LayerDef,
@@ -251,22 +429,31 @@ function addOne(
   index: number,
   options: EditOptions,
   now: number,
+  publicCall?: PublicCall,
+  siteRefused = false,
 ): EditResult {
   const { attributes, geometry } = readFeature(raw, index);
   let globalId: string | null = null;
-  const givenGlobalId = Object.keys(attributes).find((k) => k.toLowerCase() === 'globalid');
+  const givenGlobalId = givenGlobalIdKey(attributes);
   if (givenGlobalId) {
     const value = attributes[givenGlobalId];
     delete attributes[givenGlobalId];
     if (options.useGlobalIds && typeof value === 'string' && value.trim() !== '') {
       globalId = normalizeGuid(value);
-      if (!/^\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$/.test(globalId)) {
+      if (!GLOBAL_ID.test(globalId)) {
         throw new EditFailure(1000, 'GlobalID is not a valid GUID.');
       }
       // A retried add (the first answer was lost) finds its own row: same GlobalID, no duplicate.
       const existing = objectIdOfGlobalId(ctx.db, layer, globalId);
-      if (existing !== undefined)
+      if (existing !== undefined) {
+        if (!sameRegistration(ctx, layer, existing, attributes, publicCall)) {
+          throw new EditFailure(
+            1000,
+            describeIssues([{ field: 'GlobalID', code: EditIssueCode.Duplicate }]),
+          );
+        }
         return { objectId: existing, uniqueId: existing, globalId, success: true };
+      }
     }
   }
   for (const key of Object.keys(attributes))
@@ -282,6 +469,11 @@ function addOne(
   for (const [name, value] of Object.entries(serverDefaults(layer, ctx.view, ctx.caller, now))) {
     if (!shown.has(name) || alwaysServerSet(name)) values[name] = value;
   }
+  const refused = addIssues(ctx, layer, values, publicCall);
+  if (refused.length > 0) throw new EditFailure(1000, describeIssues(refused));
+  // The registration's site was refused, so the call fails: a camera reports only its own
+  // problems, not that its site is missing.
+  if (siteRefused && layer.name === CAMERAS.name) return failed(undefined);
   values.GlobalID = globalId ?? newGlobalId();
   checkReferences(ctx.db, layer, ctx.view, values);
   chainAudit(ctx.db, layer, values);
@@ -330,7 +522,10 @@ function updateOne(
   const result = validateAttributes(layer, attributes, { view: ctx.view, mode: 'patch' });
   if (!result.ok) throw new EditFailure(1000, describeIssues(result.issues));
   const merged = { ...existing.attributes, ...result.value };
-  const cross = crossFieldIssues(layer, merged);
+  const cross: EditIssue[] = crossFieldIssues(layer, merged);
+  if (referenceTaken(ctx.db, layer, result.value.registration_ref, objectId)) {
+    cross.push({ field: 'registration_ref', code: EditIssueCode.Duplicate });
+  }
   if (cross.length > 0) throw new EditFailure(1000, describeIssues(cross));
   const values: Row = { ...result.value };
   if (layer.fields.some((f) => f.name === 'Editor')) {
@@ -401,7 +596,9 @@ function failed(error: unknown, globalId: string | null = null): EditResult {
 /**
  * Applies edits to one or more layers in a single `BEGIN IMMEDIATE` transaction.
  * With `rollbackOnFailure`, one failed edit undoes all and the call fails with every
- * problem listed; without it, each edit stands or falls alone (savepoints).
+ * problem listed; without it, each edit stands or falls alone (savepoints). Through the
+ * public view a call is one whole registration or change requests alone
+ * ({@link checkPublicCall}), and always all or nothing, whatever `rollbackOnFailure` says.
  */
 export function applyEdits(
   ctx: EditContext,
@@ -422,10 +619,22 @@ export function applyEdits(
     if (edit.deletes?.length) requireOperation(layer, ctx.view, 'delete');
     return layer;
   });
+  const publicCall =
+    ctx.view === 'public' ? checkPublicCall(edits, layers, options.useGlobalIds) : undefined;
+  if (publicCall && !publicCall.ok) {
+    throw new AppError(
+      ErrorCode.InvalidInput,
+      'Unable to complete operation.',
+      publicCall.issues.map(describeCallIssue),
+    );
+  }
+  // A registration half stored is worse than none: the public view never keeps part of a call.
+  const rollbackOnFailure = options.rollbackOnFailure || ctx.view === 'public';
   const problems: string[] = [];
+  let siteRefused = false;
 
   const run = (label: string, work: () => EditResult): EditResult => {
-    if (options.rollbackOnFailure) {
+    if (rollbackOnFailure) {
       try {
         return work();
       } catch (error) {
@@ -453,8 +662,13 @@ export function applyEdits(
       const out = edits.map((edit, i) => {
         const layer = layers[i] as LayerDef;
         const addResults = (edit.adds ?? []).map((raw, index) =>
-          run(`${layer.name} add ${index}`, () => addOne(ctx, layer, raw, index, options, now)),
+          run(`${layer.name} add ${index}`, () =>
+            addOne(ctx, layer, raw, index, options, now, publicCall, siteRefused),
+          ),
         );
+        if (publicCall && layer.name === SITES.name && addResults.some((r) => !r.success)) {
+          siteRefused = true;
+        }
         const updateResults = (edit.updates ?? []).map((raw, index) =>
           run(`${layer.name} update ${index}`, () =>
             updateOne(ctx, layer, raw, index, options, now),

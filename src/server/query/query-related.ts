@@ -7,7 +7,8 @@ import { notPermitted } from '../arcgis-error.js';
 import { quoteIdentifier, tableName, X_COLUMN, Y_COLUMN } from '../db/registry-tables.js';
 import { boolParam, idListParam, intParam, stringParam, type Params } from '../request-params.js';
 import { parseSpatialReference, projectPoints } from './projection.js';
-import type { QueryContext } from './run-query.js';
+import { contactFieldsTouched, type SelectedSite } from '../security/officer-read-guard.js';
+import { guardOf, type QueryContext } from './run-query.js';
 import { viewDefinition } from './view-definition.js';
 import { compileWhere } from './where-compiler.js';
 
@@ -60,15 +61,40 @@ export function queryRelatedRecords(context: QueryContext, params: Params): unkn
   const returnGeometry = related.kind === 'point' && boolParam(params, 'returnGeometry', true);
   const outSR = parseSpatialReference(params.outSR, 4326);
 
-  const ownWhere = viewDefinition(layer, view, now);
+  const guard = guardOf(context);
+  const ownWhere = viewDefinition(layer, view, now, { reader: guard?.username });
   const owners = db
     .prepare(
       `SELECT "OBJECTID" AS id, ${quoteIdentifier(ownKey)} AS k FROM ${tableName(layer)} WHERE "OBJECTID" IN (SELECT value FROM json_each(?)) AND (${ownWhere.sql})`,
     )
     .all(JSON.stringify(objectIds), ...ownWhere.params) as { id: number; k: string | null }[];
 
-  const relatedDefinition = viewDefinition(related, view, now);
+  const relatedDefinition = viewDefinition(related, view, now, { reader: guard?.username });
   const extra = compileWhere(stringParam(params, 'definitionExpression'), relatedFields, { now });
+  const contactFields = guard
+    ? contactFieldsTouched(related, [...outFields.map((f) => f.name), ...(extra.fields ?? [])])
+    : [];
+  if (guard && contactFields.length > 0) {
+    guard.checkFilter(undefined, objectIds.length);
+    const keys = owners.map((owner) => owner.k).filter((k) => k !== null);
+    const selected = db
+      .prepare(
+        `SELECT "OBJECTID" AS id, "GlobalID" AS guid, ${related.kind === 'point' ? `${X_COLUMN} AS x, ${Y_COLUMN} AS y` : 'NULL AS x, NULL AS y'} FROM ${tableName(related)} WHERE ${quoteIdentifier(relatedKey)} IN (SELECT value FROM json_each(?)) AND (${relatedDefinition.sql}) AND (${extra.sql}) LIMIT ?`,
+      )
+      .all(
+        JSON.stringify(keys),
+        ...relatedDefinition.params,
+        ...extra.params,
+        guard.limits.maxSitesPerRequest + 1,
+      ) as unknown as SelectedSite[];
+    guard.admit(related, selected, {
+      operation: 'queryRelatedRecords',
+      answer: 'related',
+      objectIds: objectIds.length,
+      ...(extra.fields?.length ? { whereFields: extra.fields } : {}),
+      contactFields,
+    });
+  }
   const columns = [
     ...outFields.map((f) => quoteIdentifier(f.name)),
     ...(returnGeometry ? [X_COLUMN, Y_COLUMN] : []),

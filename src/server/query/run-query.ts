@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '../../core/errors.js';
 import { fieldJson, WGS84 } from '../../core/schema/layer-json.js';
-import type { FieldDef, LayerDef, ViewName } from '../../core/schema/schema-types.js';
+import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
 import { fieldsInView } from '../../core/schema/views.js';
 import type { Database } from '../db/open-database.js';
 import {
@@ -10,21 +10,24 @@ import {
   X_COLUMN,
   Y_COLUMN,
 } from '../db/registry-tables.js';
+import type { Params } from '../request-params.js';
 import {
-  boolParam,
-  idListParam,
-  intParam,
-  jsonParam,
-  stringParam,
-  type Params,
-} from '../request-params.js';
-import type { SpatialFilter } from './geometry-filter.js';
-import { spatialFilterOfRequest } from './request-spatial-filter.js';
-import { parseSpatialReference, projectPoints } from './projection.js';
+  auditBox,
+  contactFieldsTouched,
+  type OfficerReadGuard,
+  type SelectedSite,
+} from '../security/officer-read-guard.js';
+import { projectPoints } from './projection.js';
+import {
+  fieldsTouched,
+  parseQueryRequest,
+  type OrderTerm,
+  type QueryRequest,
+  type StatisticRequest,
+} from './query-request.js';
 import { viewDefinition } from './view-definition.js';
-import { compileWhere } from './where-compiler.js';
 
-export const MAX_RECORD_COUNT = 2000;
+export { MAX_RECORD_COUNT } from './query-request.js';
 
 type SqlValue = string | number | null;
 
@@ -33,53 +36,46 @@ interface Clause {
   params: SqlValue[];
 }
 
+/**
+ * Where a read runs. `guard` must be given, for every read, as the officer's guard on the
+ * officer view and `null` elsewhere: a read route cannot forget it.
+ */
 export interface QueryContext {
   readonly db: Database;
   readonly layer: LayerDef;
   readonly view: ViewName;
+  readonly guard: OfficerReadGuard | null;
   readonly now?: number;
 }
 
-function resolveFields(names: string, fields: readonly FieldDef[], what: string): FieldDef[] {
-  if (names.trim() === '*') return [...fields];
-  const byName = new Map(fields.map((f) => [f.name.toLowerCase(), f]));
-  const chosen: FieldDef[] = [];
-  for (const raw of names.split(',')) {
-    const name = raw.trim();
-    if (name === '') continue;
-    if (name === '*') return [...fields];
-    const field = byName.get(name.toLowerCase());
-    if (!field)
-      throw new AppError(ErrorCode.InvalidInput, `Invalid field in ${what}: '${name}'.`, [what]);
-    if (!chosen.includes(field)) chosen.push(field);
-  }
-  return chosen;
+/** The guard of an officer-view read; refuses to run one without it. */
+export function guardOf(context: Pick<QueryContext, 'view' | 'guard'>): OfficerReadGuard | null {
+  if (context.view === 'officer' && !context.guard)
+    throw new AppError(ErrorCode.Service, 'Officer reads need the read guard.');
+  return context.view === 'officer' ? context.guard : null;
 }
 
-interface OrderTerm {
-  readonly expression: string;
-  readonly descending: boolean;
-}
-
-function parseOrderBy(text: string | undefined, allowed: ReadonlyMap<string, string>): OrderTerm[] {
-  if (!text) return [];
-  return text.split(',').map((part) => {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(ASC|DESC))?\s*$/i.exec(part);
-    const expression = match?.[1] ? allowed.get(match[1].toLowerCase()) : undefined;
-    if (!match || !expression) {
-      throw new AppError(ErrorCode.InvalidInput, `Invalid orderByFields: '${part.trim()}'.`, [
-        'orderByFields',
-      ]);
-    }
-    return { expression, descending: match[2]?.toUpperCase() === 'DESC' };
-  });
-}
-
-function orderSql(terms: readonly OrderTerm[]): string {
+function orderSql(terms: readonly { expression: string; descending: boolean }[]): string {
   return terms.map((t) => `${t.expression} ${t.descending ? 'DESC' : 'ASC'}`).join(', ');
 }
 
-const STATISTIC_SQL: Readonly<Record<string, (column: string) => string>> = {
+/** Resolves order terms against what this answer can order by. */
+function resolveOrder(
+  terms: readonly OrderTerm[],
+  allowed: ReadonlyMap<string, string>,
+): { expression: string; descending: boolean }[] {
+  return terms.map((term) => {
+    const expression = allowed.get(term.name.toLowerCase());
+    if (!expression) {
+      throw new AppError(ErrorCode.InvalidInput, `Invalid orderByFields: '${term.name}'.`, [
+        'orderByFields',
+      ]);
+    }
+    return { expression, descending: term.descending };
+  });
+}
+
+const STATISTIC_SQL: Readonly<Record<StatisticRequest['type'], (column: string) => string>> = {
   count: (c) => `COUNT(${c})`,
   sum: (c) => `SUM(${c})`,
   min: (c) => `MIN(${c})`,
@@ -98,80 +94,36 @@ function sampleVariance(column: string): string {
   return `MAX(0.0, (SUM(${c} * ${c}) - SUM(${c}) * SUM(${c}) / COUNT(${column})) / NULLIF(COUNT(${column}) - 1, 0))`;
 }
 
-interface Statistic {
-  readonly sql: string;
-  readonly outName: string;
-  readonly type: string;
-}
-
-function parseStatistics(raw: unknown, fields: readonly FieldDef[]): Statistic[] {
-  if (!Array.isArray(raw) || raw.length === 0) {
-    throw new AppError(ErrorCode.InvalidInput, "'outStatistics' must be a non-empty JSON array.", [
-      'outStatistics',
-    ]);
-  }
-  return raw.map((item: unknown, index) => {
-    const entry = (item ?? {}) as Record<string, unknown>;
-    const type = String(entry.statisticType ?? '').toLowerCase();
-    const make = STATISTIC_SQL[type];
-    if (!make) {
-      throw new AppError(
-        ErrorCode.InvalidInput,
-        `Unsupported statisticType '${String(entry.statisticType)}'.`,
-        ['outStatistics'],
-      );
-    }
-    const onField = String(entry.onStatisticField ?? '');
-    const column =
-      type === 'count' && (onField === '*' || onField === '')
-        ? '*'
-        : quoteIdentifier(resolveFields(onField, fields, 'outStatistics')[0]?.name ?? '');
-    if (type !== 'count' && column === '*') {
-      throw new AppError(ErrorCode.InvalidInput, `Statistic '${type}' needs a field.`, [
-        'outStatistics',
-      ]);
-    }
-    const outName =
-      String(entry.outStatisticFieldName ?? '') ||
-      `${type}_${onField.replace(/\W/g, '') || 'all'}_${index}`;
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(outName)) {
-      throw new AppError(ErrorCode.InvalidInput, `Invalid outStatisticFieldName '${outName}'.`, [
-        'outStatistics',
-      ]);
-    }
-    return { sql: make(column), outName, type };
-  });
-}
-
-function parseObjectIds(params: Params): number[] | undefined {
-  return idListParam(params, 'objectIds');
-}
-
 /** Runs the ArcGIS `query` operation of one layer in one view, returning the response body. */
 export function runQuery(
   context: QueryContext,
   params: Params,
 ): { body: unknown; format: 'json' | 'geojson' } {
-  const { db, layer, view } = context;
   const now = context.now ?? Date.now();
-  const format = (stringParam(params, 'f') ?? 'json').toLowerCase();
-  if (!['json', 'pjson', 'geojson'].includes(format)) {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      `Output format '${format}' is not supported; use json, pjson or geojson.`,
-      ['f'],
-    );
-  }
+  return answerQuery(context, parseQueryRequest(params, context.layer, context.view, now), now);
+}
+
+/** Answers a parsed query request; officers' contact reads pass the guard first. */
+export function answerQuery(
+  context: QueryContext,
+  request: QueryRequest,
+  now: number = context.now ?? Date.now(),
+): { body: unknown; format: 'json' | 'geojson' } {
+  const { db, layer, view } = context;
+  const { format, answer } = request;
+  const guard = guardOf(context);
+  const contactFields = guard ? contactFieldsTouched(layer, fieldsTouched(request)) : [];
+  if (guard && contactFields.length > 0)
+    guard.checkFilter(request.spatial?.bbox, request.objectIds?.length ?? 0);
   const fields = fieldsInView(layer, view);
   const table = tableName(layer);
   const conditions: Clause[] = [];
 
-  const definition = viewDefinition(layer, view, now);
+  const definition = viewDefinition(layer, view, now, { reader: guard?.username });
   conditions.push({ sql: definition.sql, params: [...definition.params] });
-  const where = compileWhere(stringParam(params, 'where'), fields, { now });
-  conditions.push({ sql: where.sql, params: [...where.params] });
+  conditions.push({ sql: request.where.sql, params: [...request.where.params] });
 
-  const objectIds = parseObjectIds(params);
+  const objectIds = request.objectIds;
   if (objectIds) {
     conditions.push({
       sql: `"OBJECTID" IN (SELECT value FROM json_each(?))`,
@@ -179,16 +131,8 @@ export function runQuery(
     });
   }
 
-  const geometry = stringParam(params, 'geometry');
-  if (geometry !== undefined) {
-    if (layer.kind !== 'point') {
-      throw new AppError(
-        ErrorCode.InvalidInput,
-        `'${layer.name}' is a table and has no geometry to filter by.`,
-        ['geometry'],
-      );
-    }
-    const filter = spatialFilterOfRequest(params) as SpatialFilter;
+  const filter = request.spatial;
+  if (filter) {
     const [minX, minY, maxX, maxY] = filter.bbox;
     // CROSS JOIN fixes the loop order: the R*Tree box first, then each row by its key. With
     // a plain JOIN the planner may start from an attribute index (the officer view's
@@ -213,23 +157,33 @@ export function runQuery(
 
   const whereSql = conditions.map((c) => `(${c.sql})`).join(' AND ');
   const whereParams = conditions.flatMap((c) => c.params);
-  const outSR = parseSpatialReference(params.outSR, 4326);
+  if (guard && contactFields.length > 0) {
+    const selected = db
+      .prepare(
+        `SELECT "OBJECTID" AS id, "GlobalID" AS guid, ${X_COLUMN} AS x, ${Y_COLUMN} AS y FROM ${table} WHERE ${whereSql} LIMIT ?`,
+      )
+      .all(...whereParams, guard.limits.maxSitesPerRequest + 1) as unknown as SelectedSite[];
+    guard.admit(layer, selected, {
+      operation: 'query',
+      answer: answer.kind,
+      ...(filter ? { bbox: auditBox(filter.bbox) } : {}),
+      ...(request.where.fields?.length ? { whereFields: request.where.fields } : {}),
+      ...(objectIds ? { objectIds: objectIds.length } : {}),
+      contactFields,
+    });
+  }
+  const outSR = request.outSR;
   const outSpatialReference =
     outSR === 4326
       ? WGS84
       : { wkid: outSR === 3857 ? 102100 : outSR, latestWkid: outSR === 102100 ? 3857 : outSR };
 
-  const countOnly = boolParam(params, 'returnCountOnly', false);
-  const idsOnly = boolParam(params, 'returnIdsOnly', false);
-  const extentOnly = boolParam(params, 'returnExtentOnly', false);
-
-  if (countOnly || extentOnly) {
+  if (answer.kind === 'count-extent') {
+    const countOnly = answer.count;
     const body: Record<string, unknown> = {};
     if (countOnly) {
       // With returnDistinctValues the count is of distinct outFields values (ArcGIS 10.6.1+).
-      const distinctFields = boolParam(params, 'returnDistinctValues', false)
-        ? resolveFields(stringParam(params, 'outFields') ?? '', fields, 'outFields')
-        : [];
+      const distinctFields = request.distinct ? request.outFields : [];
       const counted =
         distinctFields.length > 0
           ? `(SELECT DISTINCT ${distinctFields.map((f) => quoteIdentifier(f.name)).join(', ')} FROM ${table} WHERE ${whereSql})`
@@ -239,14 +193,7 @@ export function runQuery(
       };
       body.count = row.n;
     }
-    if (extentOnly) {
-      if (layer.kind !== 'point') {
-        throw new AppError(
-          ErrorCode.InvalidInput,
-          `'${layer.name}' is a table and has no extent.`,
-          ['returnExtentOnly'],
-        );
-      }
+    if (answer.extent) {
       const row = db
         .prepare(
           `SELECT MIN(${X_COLUMN}) AS xmin, MIN(${Y_COLUMN}) AS ymin, MAX(${X_COLUMN}) AS xmax, MAX(${Y_COLUMN}) AS ymax, COUNT(*) AS n FROM ${table} WHERE ${whereSql}`,
@@ -300,8 +247,8 @@ export function runQuery(
 
   const fieldColumns = new Map(fields.map((f) => [f.name.toLowerCase(), quoteIdentifier(f.name)]));
 
-  if (idsOnly) {
-    const order = parseOrderBy(stringParam(params, 'orderByFields'), fieldColumns);
+  if (answer.kind === 'ids') {
+    const order = resolveOrder(request.orderBy, fieldColumns);
     const rows = db
       .prepare(
         `SELECT "OBJECTID" AS id FROM ${table} WHERE ${whereSql} ORDER BY ${orderSql([...order, { expression: '"OBJECTID"', descending: false }])}`,
@@ -313,14 +260,13 @@ export function runQuery(
     };
   }
 
-  const statisticsRaw = jsonParam(params, 'outStatistics');
-  if (statisticsRaw !== undefined) {
-    const statistics = parseStatistics(statisticsRaw, fields);
-    const groupBy = resolveFields(
-      stringParam(params, 'groupByFieldsForStatistics') ?? '',
-      fields,
-      'groupByFieldsForStatistics',
-    );
+  if (answer.kind === 'statistics') {
+    const statistics = answer.statistics.map((s) => ({
+      sql: STATISTIC_SQL[s.type](s.field ? quoteIdentifier(s.field.name) : '*'),
+      outName: s.outName,
+      type: s.type,
+    }));
+    const groupBy = answer.groupBy;
     const groupColumns = groupBy.map((f) => quoteIdentifier(f.name));
     const selects = [
       ...groupColumns,
@@ -330,7 +276,7 @@ export function runQuery(
       ...groupBy.map((f) => [f.name.toLowerCase(), quoteIdentifier(f.name)] as const),
       ...statistics.map((s) => [s.outName.toLowerCase(), quoteIdentifier(s.outName)] as const),
     ]);
-    const order = parseOrderBy(stringParam(params, 'orderByFields'), orderable);
+    const order = resolveOrder(request.orderBy, orderable);
     const sql = `SELECT ${selects.join(', ')} FROM ${table} WHERE ${whereSql}${groupColumns.length ? ` GROUP BY ${groupColumns.join(', ')}` : ''}${order.length ? ` ORDER BY ${orderSql(order)}` : groupColumns.length ? ` ORDER BY ${groupColumns.join(', ')}` : ''}`;
     const rows = db.prepare(sql).all(...whereParams) as Record<string, SqlValue>[];
     const statFields = statistics.map((s) => ({
@@ -348,21 +294,8 @@ export function runQuery(
     };
   }
 
-  const outFields = resolveFields(
-    stringParam(params, 'outFields') ?? 'OBJECTID',
-    fields,
-    'outFields',
-  );
-  const distinct = boolParam(params, 'returnDistinctValues', false);
-  const returnGeometry =
-    layer.kind === 'point' && !distinct && boolParam(params, 'returnGeometry', true);
-  const offset = intParam(params, 'resultOffset', { min: 0 }) ?? 0;
-  const requested = intParam(params, 'resultRecordCount', { min: 0 });
-  const limit = Math.min(
-    requested && requested > 0 ? requested : MAX_RECORD_COUNT,
-    MAX_RECORD_COUNT,
-  );
-  const order = parseOrderBy(stringParam(params, 'orderByFields'), fieldColumns);
+  const { outFields, distinct, returnGeometry, offset, limit } = request;
+  const order = resolveOrder(request.orderBy, fieldColumns);
   const columns = outFields.map((f) => quoteIdentifier(f.name));
   if (returnGeometry) columns.push(X_COLUMN, Y_COLUMN);
   if (columns.length === 0) columns.push('"OBJECTID"');

@@ -7,6 +7,8 @@ const { Parser } = pkg;
 export interface CompiledWhere {
   readonly sql: string;
   readonly params: readonly (string | number | null)[];
+  /** Canonical names of the fields the clause reads (none for an empty clause). */
+  readonly fields?: readonly string[];
 }
 
 export interface CompileWhereOptions {
@@ -657,12 +659,14 @@ function selfCheck(compiled: Fragment, fields: readonly FieldDef[]): CompiledWhe
   let placeholders = 0;
   let at = 0;
   const { sql, params } = compiled;
+  const referenced = new Set<string>();
   while (at < sql.length) {
     SQL_TOKEN.lastIndex = at;
     const match = SQL_TOKEN.exec(sql);
     if (!match) throw fail(`unexpected text at ${at}`);
     const name = match[1];
     if (name !== undefined && !names.has(name)) throw fail(`unexpected identifier ${name}`);
+    if (name !== undefined) referenced.add(name);
     if (match[0] === '?') placeholders += 1;
     at += match[0].length;
   }
@@ -672,5 +676,5 @@ function selfCheck(compiled: Fragment, fields: readonly FieldDef[]): CompiledWhe
       throw fail('unexpected parameter type');
     }
   }
-  return { sql, params };
+  return { sql, params, fields: [...referenced] };
 }

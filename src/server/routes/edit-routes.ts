@@ -3,7 +3,10 @@ import { AppError, ErrorCode } from '../../core/errors.js';
 import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
 import { layerById } from '../../core/schema/views.js';
 import { notPermitted } from '../arcgis-error.js';
-import { settleChangeRequest } from '../change-requests/process-change-requests.js';
+import {
+  applyReviewedChangeRequests,
+  settleChangeRequest,
+} from '../change-requests/process-change-requests.js';
 import {
   applyEdits,
   type EditResult,
@@ -84,9 +87,25 @@ function edit(
   }
   const settleAdd = context.processChangeRequests
     ? (layer: LayerDef, result: EditResult): EditResult =>
-        layer.name === 'ChangeRequests' ? settleChangeRequest(context.db, result) : result
+        layer.name === 'ChangeRequests'
+          ? settleChangeRequest(context.db, result, { clientKey: request.ip })
+          : result
     : undefined;
-  return applyEdits({ db: context.db, view, caller: request.caller, settleAdd }, edits, flags);
+  const results = applyEdits(
+    { db: context.db, view, caller: request.caller, settleAdd },
+    edits,
+    flags,
+  );
+  // An analyst's `approved` or `rejected` on a held update takes effect with the edit.
+  if (
+    context.processChangeRequests &&
+    view === 'source' &&
+    results.some(
+      (r) => layerById(r.id)?.name === 'ChangeRequests' && r.updateResults.some((u) => u.success),
+    )
+  )
+    applyReviewedChangeRequests(context.db);
+  return results;
 }
 
 function featureList(params: Params, name: string): unknown[] | undefined {
@@ -159,8 +178,11 @@ function deleteSelection(
     const value = params[name];
     if (value !== undefined) selection[name] = value;
   }
-  return (runQuery({ db: context.db, layer, view }, selection).body as { objectIds: number[] })
-    .objectIds;
+  return (
+    runQuery({ db: context.db, layer, view, guard: null }, selection).body as {
+      objectIds: number[];
+    }
+  ).objectIds;
 }
 
 /** applyEdits (layer and service level) and the single-purpose feature edits. */

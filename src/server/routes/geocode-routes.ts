@@ -8,6 +8,12 @@ import { streetsGeojson } from '../handlers/demo-data.js';
 import { ANYONE, GEOCODE, READ } from './route-policies.js';
 import { send, type RouteDef } from './route-kit.js';
 
+/**
+ * Geocoder bodies are a few short fields; a larger one is refused (413) before it is
+ * parsed, so no anonymous caller can make the server parse megabytes.
+ */
+const GEOCODE_BODY_LIMIT = 64 * 1024;
+
 /** The GeocodeServer over the city's address points. */
 export const GEOCODE_ROUTES: readonly RouteDef[] = [
   {
@@ -23,6 +29,7 @@ export const GEOCODE_ROUTES: readonly RouteDef[] = [
     access: ANYONE,
     purpose: 'Find an address',
     rate: 'lookup',
+    bodyLimit: GEOCODE_BODY_LIMIT,
     handler: (request, reply, { db }) =>
       send(reply, request.params_, findAddressCandidates(db, request.params_)),
   },
@@ -32,6 +39,7 @@ export const GEOCODE_ROUTES: readonly RouteDef[] = [
     access: ANYONE,
     purpose: 'Address suggestions while typing',
     rate: 'lookup',
+    bodyLimit: GEOCODE_BODY_LIMIT,
     handler: (request, reply, { db }) => send(reply, request.params_, suggest(db, request.params_)),
   },
   {
@@ -40,6 +48,7 @@ export const GEOCODE_ROUTES: readonly RouteDef[] = [
     access: ANYONE,
     purpose: 'Address nearest a point',
     rate: 'lookup',
+    bodyLimit: GEOCODE_BODY_LIMIT,
     handler: (request, reply, { db }) =>
       send(reply, request.params_, reverseGeocode(db, request.params_)),
   },

@@ -1,22 +1,46 @@
+import type { FastifyRequest } from 'fastify';
+import type { ViewName } from '../../core/schema/schema-types.js';
 import { queryRelatedRecords } from '../query/query-related.js';
 import { runQuery } from '../query/run-query.js';
-import { checkOfficerQuery } from '../security/request-limits.js';
+import { OfficerReadGuard } from '../security/officer-read-guard.js';
 import { BY_VIEW, FS, READ } from './route-policies.js';
-import { layerFor, requireQuery, send, viewFor, type RouteDef } from './route-kit.js';
+import {
+  layerFor,
+  requireQuery,
+  send,
+  viewFor,
+  type RouteDef,
+  type ServerContext,
+} from './route-kit.js';
 
-/** Feature reads: query and queryRelatedRecords. */
+/** The read guard of an officer's request on the officer view; none elsewhere. */
+function guardFor(
+  request: FastifyRequest,
+  context: ServerContext,
+  view: ViewName,
+): OfficerReadGuard | null {
+  if (view !== 'officer' || request.caller.kind !== 'user') return null;
+  return new OfficerReadGuard(
+    context.db,
+    context.officerReads,
+    request.caller.username,
+    request.routeOptions.url ?? 'unmatched',
+  );
+}
+
+/** Feature reads: query and queryRelatedRecords, each through the officer-read guard. */
 export const QUERY_ROUTES: readonly RouteDef[] = [
   {
     methods: READ,
     url: `${FS}/:layer/query`,
     access: BY_VIEW,
     purpose: 'Query features',
-    handler: (request, reply, { db }) => {
+    handler: (request, reply, context) => {
       const view = viewFor(request);
       const layer = layerFor(request, view);
       requireQuery(layer, view);
-      if (view === 'officer') checkOfficerQuery(layer, request.params_);
-      const { body, format } = runQuery({ db, layer, view }, request.params_);
+      const guard = guardFor(request, context, view);
+      const { body, format } = runQuery({ db: context.db, layer, view, guard }, request.params_);
       return send(reply, request.params_, body, format);
     },
   },
@@ -25,13 +49,14 @@ export const QUERY_ROUTES: readonly RouteDef[] = [
     url: `${FS}/:layer/queryRelatedRecords`,
     access: BY_VIEW,
     purpose: 'Query related records',
-    handler: (request, reply, { db }) => {
+    handler: (request, reply, context) => {
       const view = viewFor(request);
       const layer = layerFor(request, view);
+      const guard = guardFor(request, context, view);
       return send(
         reply,
         request.params_,
-        queryRelatedRecords({ db, layer, view }, request.params_),
+        queryRelatedRecords({ db: context.db, layer, view, guard }, request.params_),
       );
     },
   },

@@ -40,6 +40,8 @@ export type RouteHandler = (
  */
 export interface RouteDef extends RoutePolicy {
   readonly handler: RouteHandler;
+  /** Largest request body in bytes, when smaller than the server's. */
+  readonly bodyLimit?: number;
 }
 
 /** Routes that a plugin answers (CORS preflight, static pages): declared, not handled here. */

@@ -1,9 +1,7 @@
 import { AppError, ErrorCode } from '../../core/errors.js';
 import type { LayerDef } from '../../core/schema/schema-types.js';
 import type { LayerEdits } from '../edits/apply-edits.js';
-import { geodesicDistanceMeters } from '../../core/geometry/geodesy.js';
-import { spatialFilterOfRequest } from '../query/request-spatial-filter.js';
-import { idListParam, stringParam, type Params } from '../request-params.js';
+import type { Params } from '../request-params.js';
 
 /** Most features one anonymous call may add, per layer: one registration at a time. */
 export const PUBLIC_ADD_LIMITS: Readonly<Record<string, number>> = {
@@ -22,18 +20,21 @@ export function checkEditCounts(
   anonymous: boolean,
 ): void {
   let total = 0;
+  // Adds per layer across every entry: two entries for one layer share its limit.
+  const adds = new Map<LayerDef, number>();
   edits.forEach((edit, i) => {
-    const count =
-      (edit.adds?.length ?? 0) + (edit.updates?.length ?? 0) + (edit.deletes?.length ?? 0);
-    total += count;
+    total += (edit.adds?.length ?? 0) + (edit.updates?.length ?? 0) + (edit.deletes?.length ?? 0);
     const layer = layers[i];
-    const limit = layer ? PUBLIC_ADD_LIMITS[layer.name] : undefined;
-    if (anonymous && limit !== undefined && (edit.adds?.length ?? 0) > limit) {
+    if (layer) adds.set(layer, (adds.get(layer) ?? 0) + (edit.adds?.length ?? 0));
+  });
+  for (const [layer, count] of adds) {
+    const limit = PUBLIC_ADD_LIMITS[layer.name];
+    if (anonymous && limit !== undefined && count > limit) {
       throw new AppError(ErrorCode.TooLarge, 'Too many features in one request.', [
-        `${layer?.name}: at most ${limit}`,
+        `${layer.name}: at most ${limit}`,
       ]);
     }
-  });
+  }
   if (total > MAX_EDITS_PER_CALL) {
     throw new AppError(ErrorCode.TooLarge, 'Too many features in one request.', [
       `at most ${MAX_EDITS_PER_CALL}`,
@@ -57,47 +58,4 @@ export function looksLikeBot(params: Params, check: BotCheck): boolean {
   if (fill === undefined || fill.trim() === '') return false;
   const ms = Number(fill);
   return !Number.isFinite(ms) || ms < check.minFillMs;
-}
-
-/** Largest area an officer query may cover: the diagonal of its box, in meters. */
-export const OFFICER_MAX_SPAN_METERS = 5_000;
-export const OFFICER_MAX_IDS = 2_000;
-
-/**
- * Officers cannot dump the registry: a query of Sites or Cameras needs a spatial filter
- * no wider than {@link OFFICER_MAX_SPAN_METERS}, or names the features it wants
- * (object IDs, or `GlobalID IN (...)`), and may not ask for counts or IDs of everything.
- */
-export function checkOfficerQuery(layer: LayerDef, params: Params): void {
-  if (layer.kind !== 'point') return;
-  const ids = idListParam(params, 'objectIds');
-  if (ids && ids.length > OFFICER_MAX_IDS) {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      `Ask for at most ${OFFICER_MAX_IDS} features at a time.`,
-      ['objectIds'],
-    );
-  }
-  const where = stringParam(params, 'where') ?? '';
-  const namesFeatures = (ids?.length ?? 0) > 0 || /^\s*\(?\s*"?GlobalID"?\s+IN\s*\(/i.test(where);
-  const filter = spatialFilterOfRequest(params);
-  let span: number | undefined;
-  if (filter) {
-    const [minX, minY, maxX, maxY] = filter.bbox;
-    span = geodesicDistanceMeters([minX, minY], [maxX, maxY]);
-  }
-  if (!namesFeatures && span === undefined) {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      'Searches need a location: add a geometry to the query.',
-      ['geometry'],
-    );
-  }
-  if (span !== undefined && span > OFFICER_MAX_SPAN_METERS) {
-    throw new AppError(
-      ErrorCode.InvalidInput,
-      `The search area is too large: keep it within ${OFFICER_MAX_SPAN_METERS / 1000} km.`,
-      ['geometry'],
-    );
-  }
 }
