@@ -17,7 +17,8 @@ import {
 import type { Database } from './db/open-database.js';
 import { mergeParams, stringParam, type Params } from './request-params.js';
 import { policyFor, ROUTES } from './routes/index.js';
-import { send, type ServerContext } from './routes/route-kit.js';
+import { send, wantsHtml, type ServerContext } from './routes/route-kit.js';
+import { renderHtml } from './handlers/html-directory.js';
 import {
   DEFAULT_OFFICER_READ_LIMITS,
   type OfficerReadLimits,
@@ -223,11 +224,14 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (kind) audit(request, kind);
     const retryAfter = failure instanceof AppError ? failure.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-    return send(
-      reply.code((code && TRANSPORT_STATUS[code]) ?? 200),
-      params,
-      toArcgisError(failure, log),
-    );
+    const envelope = toArcgisError(failure, log);
+    reply.code((code && TRANSPORT_STATUS[code]) ?? 200);
+    if (wantsHtml(params)) {
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(renderHtml('error', envelope, { url: request.url.split('?')[0] ?? '' }));
+    }
+    return send(reply, params, envelope);
   });
   app.setNotFoundHandler((request, reply) =>
     send(

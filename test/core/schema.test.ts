@@ -86,14 +86,14 @@ describe('the registry schema', () => {
     expect(table.geometryType).toBeUndefined();
   });
 
-  it('describes domains as ArcGIS does, and multi-select fields without a coded domain', () => {
+  it('describes domains as ArcGIS does, multi-select fields with their coded domain too', () => {
     const siteType = fieldJson(LAYERS[0]!.fields.find((f) => f.name === 'site_type')!);
     expect(siteType).toMatchObject({
       type: 'esriFieldTypeString',
       domain: { type: 'codedValue', name: 'SiteType' },
     });
     const coverage = fieldJson(LAYERS[1]!.fields.find((f) => f.name === 'coverage')!);
-    expect(coverage.domain).toBeNull();
+    expect(coverage.domain).toMatchObject({ type: 'codedValue', name: 'Coverage' });
     const bearing = fieldJson(LAYERS[1]!.fields.find((f) => f.name === 'view_bearing')!);
     expect(bearing.domain).toEqual({ type: 'range', name: 'view_bearing_range', range: [0, 359] });
   });

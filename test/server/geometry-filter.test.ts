@@ -296,13 +296,13 @@ describe('buildSpatialFilter without a distance', () => {
     expect(filter.matches(between[0], between[1])).toBe(true);
   });
 
-  it('treats within a polygon as strictly inside: boundary, vertices and holes excluded', () => {
+  it('has a polygon contain points strictly inside: boundary, vertices and holes excluded', () => {
     const random = prng(5);
     for (let trial = 0; trial < 6; trial += 1) {
       const rings = randomPolygon(random);
       const filter = buildSpatialFilter({
         geometry: polygonJson(rings),
-        spatialRel: 'esriSpatialRelWithin',
+        spatialRel: 'esriSpatialRelContains',
       });
       const vertices = rings.flat();
       const midpoints = edges(rings).map(([a, b]): LonLat => [
@@ -389,12 +389,18 @@ describe('buildSpatialFilter without a distance', () => {
       const nearEdge = (p: LonLat) => inBox(p, 1e-7) && !inBox(p, -1e-7);
       check(mercator, points, (p) => (nearEdge(p) ? undefined : inBox(p, 0)));
 
+      const contains = buildSpatialFilter({
+        geometry: JSON.stringify(box),
+        spatialRel: 'esriSpatialRelContains',
+      });
+      check(contains, points, (p) => inBox(p, -EPSILON));
+      for (const c of corners) expect(contains.matches(c[0], c[1])).toBe(false);
+      // An envelope is never within a point.
       const within = buildSpatialFilter({
         geometry: JSON.stringify(box),
         spatialRel: 'esriSpatialRelWithin',
       });
-      check(within, points, (p) => inBox(p, -EPSILON));
-      for (const c of corners) expect(within.matches(c[0], c[1])).toBe(false);
+      check(within, points, () => false);
     }
   });
 
@@ -455,20 +461,24 @@ describe('buildSpatialFilter without a distance', () => {
     expect(mercatorPoint.matches(x, y)).toBe(true);
   });
 
-  it('treats within a line as on its interior, not its end points', () => {
+  it('has a line contain its interior and touch its end points', () => {
     const path: LonLat[] = [
       [-94.45, 39.05],
       [-94.4, 39.1],
       [-94.35, 39.05],
     ];
-    const filter = buildSpatialFilter({
-      geometry: JSON.stringify({ paths: [path] }),
-      spatialRel: 'esriSpatialRelWithin',
-    });
-    expect(filter.matches(-94.45, 39.05)).toBe(false);
-    expect(filter.matches(-94.4, 39.1)).toBe(true);
-    expect(filter.matches(-94.425, 39.075)).toBe(true);
-    expect(filter.matches(-94.425, 39.08)).toBe(false);
+    const filter = (spatialRel: string) =>
+      buildSpatialFilter({ geometry: JSON.stringify({ paths: [path] }), spatialRel });
+    const contains = filter('esriSpatialRelContains');
+    expect(contains.matches(-94.45, 39.05)).toBe(false);
+    expect(contains.matches(-94.4, 39.1)).toBe(true);
+    expect(contains.matches(-94.425, 39.075)).toBe(true);
+    expect(contains.matches(-94.425, 39.08)).toBe(false);
+    const touches = filter('esriSpatialRelTouches');
+    expect(touches.matches(-94.45, 39.05)).toBe(true);
+    expect(touches.matches(-94.35, 39.05)).toBe(true);
+    expect(touches.matches(-94.4, 39.1)).toBe(false);
+    expect(filter('esriSpatialRelWithin').matches(-94.4, 39.1)).toBe(false);
   });
 
   it('tests envelope-intersects against the envelope of the query geometry', () => {
@@ -492,27 +502,34 @@ describe('buildSpatialFilter without a distance', () => {
     );
   });
 
-  it('has a point contain only queries whose every point equals it', () => {
+  it('has only queries whose every point equals a feature lie within it', () => {
     const p: LonLat = [-94.4, 39.08];
     const same = buildSpatialFilter({
       geometry: JSON.stringify({ points: [p, p] }),
-      spatialRel: 'esriSpatialRelContains',
+      spatialRel: 'esriSpatialRelWithin',
     });
     expect(same.matches(p[0], p[1])).toBe(true);
     expect(same.matches(p[0] + 1e-6, p[1])).toBe(false);
     const apart = buildSpatialFilter({
       geometry: JSON.stringify({ points: [p, [-94.39, 39.08]] }),
-      spatialRel: 'esriSpatialRelContains',
+      spatialRel: 'esriSpatialRelWithin',
     });
     expect(apart.matches(p[0], p[1])).toBe(false);
+    // ...while a multipoint contains each feature equal to one of its points.
+    const contains = buildSpatialFilter({
+      geometry: JSON.stringify({ points: [p, [-94.39, 39.08]] }),
+      spatialRel: 'esriSpatialRelContains',
+    });
+    expect(contains.matches(p[0], p[1])).toBe(true);
+    expect(contains.matches(-94.39, 39.08)).toBe(true);
     const point = buildSpatialFilter({
       geometry: `${p[0]},${p[1]}`,
-      spatialRel: 'esriSpatialRelContains',
+      spatialRel: 'esriSpatialRelWithin',
     });
     expect(point.matches(p[0], p[1])).toBe(true);
     const polygon = buildSpatialFilter({
       geometry: polygonJson([starRing(prng(10), p, 100, 200, 5)]),
-      spatialRel: 'esriSpatialRelContains',
+      spatialRel: 'esriSpatialRelWithin',
     });
     expect(polygon.matches(p[0], p[1])).toBe(false);
   });
@@ -633,10 +650,10 @@ describe('buildSpatialFilter with a geodesic distance', () => {
         distance: meters,
         units: 'meters',
       });
-      const within = buildSpatialFilter({
+      const contains = buildSpatialFilter({
         geometry: polygonJson(rings),
         distance: meters,
-        spatialRel: 'esriSpatialRelWithin',
+        spatialRel: 'esriSpatialRelContains',
       });
       const points = [
         ...randomPoints(random, 800),
@@ -648,40 +665,40 @@ describe('buildSpatialFilter with a geodesic distance', () => {
       const { matched, unmatched } = check(filter, points, (p) =>
         withinOracle(distances.get(p)!, meters),
       );
-      check(within, points, (p) => withinOracle(distances.get(p)!, meters, true));
+      check(contains, points, (p) => withinOracle(distances.get(p)!, meters, true));
       expect(matched).toBeGreaterThan(50);
       expect(unmatched).toBeGreaterThan(50);
     }
   });
 
-  it('buffers the envelope for envelope-intersects and never contains a buffer', () => {
-    const random = prng(16);
-    const path = randomPath(random, 4);
-    const xs = path.map((p) => p[0]);
-    const ys = path.map((p) => p[1]);
-    const box: LonLat[] = [
-      [Math.min(...xs), Math.min(...ys)],
-      [Math.max(...xs), Math.min(...ys)],
-      [Math.max(...xs), Math.max(...ys)],
-      [Math.min(...xs), Math.max(...ys)],
-      [Math.min(...xs), Math.min(...ys)],
-    ];
+  it('tests envelope-intersects against the envelope of the buffer, not a buffered envelope', () => {
+    const center: LonLat = [-94.4, 39.08];
     const filter = buildSpatialFilter({
-      geometry: JSON.stringify({ paths: [path] }),
-      distance: 300,
+      geometry: `${center[0]},${center[1]}`,
+      distance: 1000,
       spatialRel: 'esriSpatialRelEnvelopeIntersects',
     });
-    const points = [...randomPoints(random, 1000), ...pointsNear(random, box, 1500, 600)];
-    check(filter, points, (p) =>
-      withinOracle(insidePolygon(p, [box]) ? 0 : distanceToSegments(p, edges([box]), 301), 300),
-    );
+    // The buffer reaches 1000 m due north, south, east and west; its envelope is a box.
+    const north = offset(center, 0, 999);
+    const east = offset(center, 90, 999);
+    const corner: LonLat = [east[0], north[1]];
+    expect(geodesic(center, corner)).toBeGreaterThan(1300);
+    expect(filter.matches(corner[0], corner[1])).toBe(true);
+    const beyondNorth = offset(center, 0, 1001);
+    expect(filter.matches(beyondNorth[0], beyondNorth[1])).toBe(false);
+    const beyondCorner: LonLat = [offset(center, 90, 1001)[0], north[1]];
+    expect(filter.matches(beyondCorner[0], beyondCorner[1])).toBe(false);
+  });
 
-    const contains = buildSpatialFilter({
-      geometry: `${path[0]![0]},${path[0]![1]}`,
-      distance: 10,
-      spatialRel: 'esriSpatialRelContains',
-    });
-    expect(contains.matches(path[0]![0], path[0]![1])).toBe(false);
+  it('contains a feature nearer than the distance and has no buffer within a feature', () => {
+    const center: LonLat = [-94.4, 39.08];
+    const filter = (spatialRel: string) =>
+      buildSpatialFilter({ geometry: `${center[0]},${center[1]}`, distance: 10, spatialRel });
+    expect(filter('esriSpatialRelContains').matches(center[0], center[1])).toBe(true);
+    const far = offset(center, 45, 11);
+    expect(filter('esriSpatialRelContains').matches(far[0], far[1])).toBe(false);
+    expect(filter('esriSpatialRelWithin').matches(center[0], center[1])).toBe(false);
+    expect(filter('esriSpatialRelTouches').matches(center[0], center[1])).toBe(false);
   });
 
   it('treats distance 0 as no buffer', () => {
@@ -772,8 +789,18 @@ describe('invalid input', () => {
     ],
     [
       'an unsupported relation',
-      { geometry: '1,2', spatialRel: 'esriSpatialRelTouches' },
-      /esriSpatialRelTouches is not supported/,
+      { geometry: '1,2', spatialRel: 'esriSpatialRelDisjoint' },
+      /esriSpatialRelDisjoint is not supported/,
+    ],
+    [
+      'a relation without relationParam',
+      { geometry: '1,2', spatialRel: 'esriSpatialRelRelation' },
+      /relationParam is required/,
+    ],
+    [
+      'a malformed relationParam',
+      { geometry: '1,2', spatialRel: 'esriSpatialRelRelation', relationParam: 'TTTX*****' },
+      /not a DE-9IM pattern/,
     ],
     [
       'an unknown unit',

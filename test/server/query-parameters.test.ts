@@ -422,7 +422,7 @@ describe('geometry, geometryType and inSR', () => {
 });
 
 describe('spatialRel', () => {
-  it('intersects (the default) includes a polygon boundary, within excludes it', async () => {
+  it('intersects (the default) includes a polygon boundary, contains excludes it', async () => {
     const a = siteAt(40);
     const { lon, lat } = { lon: a.x, lat: a.y };
     // A triangle with the site exactly on a vertex.
@@ -443,16 +443,24 @@ describe('spatialRel', () => {
       geometryType: 'esriGeometryPolygon',
       spatialRel: 'esriSpatialRelIntersects',
     });
-    const within = await ids(0, {
+    const contains = await ids(0, {
       geometry,
       geometryType: 'esriGeometryPolygon',
-      spatialRel: 'esriSpatialRelWithin',
+      spatialRel: 'esriSpatialRelContains',
     });
     expect(explicit).toEqual(intersects);
     expect(intersects).toEqual([...new Set([...inside, ...onVertex])].sort((x, y) => x - y));
-    expect(within).toEqual(inside.filter((id) => !onVertex.includes(id)).sort((x, y) => x - y));
+    expect(contains).toEqual(inside.filter((id) => !onVertex.includes(id)).sort((x, y) => x - y));
     expect(intersects).toContain(a.id);
-    expect(within).not.toContain(a.id);
+    expect(contains).not.toContain(a.id);
+    // The site on the vertex touches the triangle.
+    expect(
+      await ids(0, {
+        geometry,
+        geometryType: 'esriGeometryPolygon',
+        spatialRel: 'esriSpatialRelTouches',
+      }),
+    ).toContain(a.id);
   });
 
   it('envelopeIntersects tests against the geometry envelope', async () => {
@@ -484,34 +492,45 @@ describe('spatialRel', () => {
     expect(plain.length).toBeLessThan(result.length);
   });
 
-  it('contains: a point feature contains only an equal point, never a polygon', async () => {
+  it('reads the query geometry first: an envelope contains its sites and lies within none', async () => {
     const site = siteAt(50);
-    const expected = sqlIds(
+    const equal = sqlIds(
       `SELECT "OBJECTID" AS id FROM sites WHERE _x = ? AND _y = ?`,
       site.x,
       site.y,
     );
-    expect(
-      await ids(0, {
-        geometry: `${site.x},${site.y}`,
-        geometryType: 'esriGeometryPoint',
-        spatialRel: 'esriSpatialRelContains',
-      }),
-    ).toEqual(expected);
+    // A point query lies within, and contains, exactly the sites equal to it.
+    for (const spatialRel of ['esriSpatialRelWithin', 'esriSpatialRelContains']) {
+      expect(
+        await ids(0, {
+          geometry: `${site.x},${site.y}`,
+          geometryType: 'esriGeometryPoint',
+          spatialRel,
+        }),
+      ).toEqual(equal);
+    }
     const { lon, lat } = cityMiddle();
-    expect(
-      await ids(0, {
-        geometry: `${lon - 0.02},${lat - 0.02},${lon + 0.02},${lat + 0.02}`,
-        geometryType: 'esriGeometryEnvelope',
-        spatialRel: 'esriSpatialRelContains',
-      }),
-    ).toEqual([]);
+    const [xmin, ymin, xmax, ymax] = [lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02];
+    const inside = sqlIds(
+      `SELECT "OBJECTID" AS id FROM sites WHERE _x > ? AND _x < ? AND _y > ? AND _y < ?`,
+      xmin,
+      xmax,
+      ymin,
+      ymax,
+    );
+    expect(inside.length).toBeGreaterThan(0);
+    const envelope = {
+      geometry: `${xmin},${ymin},${xmax},${ymax}`,
+      geometryType: 'esriGeometryEnvelope',
+    };
+    expect(await ids(0, { ...envelope, spatialRel: 'esriSpatialRelContains' })).toEqual(inside);
+    expect(await ids(0, { ...envelope, spatialRel: 'esriSpatialRelWithin' })).toEqual([]);
   });
 
-  it('refuses a relation it does not implement', async () => {
+  it('refuses a relation ArcGIS Online does not answer', async () => {
     const error = await queryError(0, {
       geometry: '-94.4,39.1',
-      spatialRel: 'esriSpatialRelTouches',
+      spatialRel: 'esriSpatialRelDisjoint',
     });
     expect(error.code).toBe(400);
   });

@@ -112,6 +112,73 @@ describe('geocoder bodies', () => {
   });
 });
 
+describe('f=html: the Services Directory in a browser', () => {
+  let server: TestServer;
+  let token = '';
+  beforeAll(async () => {
+    server = await startTestServer({ sites: 20 });
+    token = await server.token('analyst1');
+  });
+  afterAll(() => server.close());
+  const page = async (path: string) => {
+    const response = await fetch(
+      `${server.url}${path}${path.includes('?') ? '&' : '?'}f=html&token=${token}`,
+    );
+    return { type: response.headers.get('content-type'), text: await response.text() };
+  };
+
+  it('serves the services list, a service, a layer and a query page as HTML', async () => {
+    for (const path of [
+      '/arcgis/rest/services',
+      '/arcgis/rest/services/CommunityCameras/FeatureServer',
+      '/arcgis/rest/services/CommunityCameras/FeatureServer/0',
+      '/arcgis/rest/services/CommunityCameras/FeatureServer/0/query',
+    ]) {
+      const { type, text } = await page(path);
+      expect(type, path).toMatch(/^text\/html/);
+      expect(text, path).toMatch(/^<!doctype html>/i);
+      expect(text, path).toContain('<html lang="en"');
+    }
+    const layer = await page('/arcgis/rest/services/CommunityCameras/FeatureServer/0');
+    expect(layer.text).toContain('registration_ref');
+  });
+
+  it('answers a submitted query form with the rows, and errors as an HTML page', async () => {
+    const answered = await page(
+      '/arcgis/rest/services/CommunityCameras/FeatureServer/1/query?where=1%3D1&outFields=label&resultRecordCount=2',
+    );
+    expect(answered.type).toMatch(/^text\/html/);
+    expect(answered.text).toContain('label');
+    expect(answered.text).not.toContain('Output format');
+    const refused = await page(
+      '/arcgis/rest/services/CommunityCameras/FeatureServer/1/query?where=nonsense%3D',
+    );
+    expect(refused.type).toMatch(/^text\/html/);
+    expect(refused.text).toContain('400');
+  });
+});
+
+describe('CURRENT_USER in where clauses', () => {
+  it('stands for the signed-in caller', async () => {
+    const server = await startTestServer({ sites: 20 });
+    try {
+      const token = await server.token('analyst1');
+      const count = async (where: string) => {
+        const response = await fetch(
+          `${server.service('CommunityCameras')}/1/query?f=json&returnCountOnly=true&token=${token}&where=${encodeURIComponent(where)}`,
+        );
+        return ((await response.json()) as { count: number }).count;
+      };
+      const all = await count('1=1');
+      expect(all).toBeGreaterThan(0);
+      expect(await count("CURRENT_USER = 'analyst1'")).toBe(all);
+      expect(await count("CURRENT_USER = 'officer1'")).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('/rest/info', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -137,7 +137,7 @@ describe('compileWhere', () => {
     expect(runWhere(db, where)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('binds every literal, emits canonical quoted field names and lists the fields read', () => {
+  it('binds every literal and emits canonical quoted field names', () => {
     expect(compileWhere("STATUS = 'it''s' AND Geocode_Score >= -1.5", SITES.fields)).toEqual({
       sql: `("status" = ? AND "geocode_score" >= ?)`,
       params: ["it's", -1.5],
@@ -225,6 +225,17 @@ describe('compileWhere', () => {
     ['confirm_due_at > CURRENT_TIMESTAMP', [1, 5]],
     [`consent_at <= ${Date.UTC(2024, 0, 15, 10)}`, [1, 3]],
     [SITES.access.officer.definitionExpression, [1]],
+    // Functions and operators of ArcGIS standardized SQL (more in sql-functions.test.ts).
+    ['CAST(geocode_score AS INTEGER) = 95', [1]],
+    ['ABS(geocode_score - 90) <= 10', [1, 2, 5]],
+    ['consent_at < CURRENT_TIMESTAMP()', [1, 2, 3, 5]],
+    ['geocode_score + 1 > 96', [1, 5]],
+    ['geocode_score * 2 >= 160', [1, 2, 5]],
+    ["status || 'x' = 'verifiedx'", [1, 3]],
+    ['EXTRACT(YEAR FROM consent_at) = 2024', [1, 2, 5]],
+    ['CHAR_LENGTH(address) = 8', [3]],
+    ['geocode_score > 9e1', [1, 5]],
+    ['geocode_score < 5E+1', [3]],
   ])('%s', (where, expected) => {
     expect(runWhere(db, where)).toEqual(expected);
   });
@@ -260,7 +271,13 @@ describe('compileWhere', () => {
     expectInvalid("status = 'x' UNION SELECT status FROM sites", /Only a condition is allowed/);
     expectInvalid('status = = 1', /Syntax error near '= 1'/);
     expectInvalid("status = 'é' AND = 1", /position 18/);
-    expectInvalid('geocode_score + 1 > 2', /Arithmetic is not supported/);
+    // Positions count the clause as written, around the lexer's own rewrites too.
+    expectInvalid('geocode_score > 1e5 AND = 1', /position 25/);
+    expectInvalid("TRIM(BOTH 'x' FROM address) = = 1", /position 31/);
+    expectInvalid('status + 1 > 2', /Cannot compute text \+ a number; join text with CONCAT/);
+    expectInvalid('geocode_score % 2 = 1', /use MOD\(a, b\)/);
+    expectInvalid('SQRT(geocode_score) > 1', /Function 'SQRT' is not supported/);
+    expectInvalid('status = CURRENT_DATE', /Text cannot be compared with a date/);
     expectInvalid('status = NULL', /IS NULL/);
     expectInvalid('status IN (SELECT status FROM sites)', /Subqueries are not supported/);
     expectInvalid("sites.status = 'x'", /cannot be qualified/);
@@ -311,14 +328,13 @@ const HOSTILE: readonly string[] = [
   'status = verified',
   `status = "verified"`,
   "SUBSTR(status, 1, 1) = 'v'",
-  'CAST(geocode_score AS INTEGER) = 1',
-  'ABS(geocode_score) > 1',
   'COUNT(*) > 0',
   "UPPER(status, 'x') = 'X'",
   "UPPER() = 'X'",
   "main.upper(status) = 'X'",
   'status = CURRENT_TIME',
-  'consent_at > CURRENT_TIMESTAMP()',
+  'SQRT(geocode_score) > 1',
+  "CAST(status AS TEXT) = 'x'",
   // Unbalanced quotes and parentheses
   "status = 'unterminated",
   "status = 'a'' ",
@@ -371,10 +387,14 @@ const HOSTILE: readonly string[] = [
   'status = @name',
   'status = $1',
   // Arithmetic, concatenation and other SQLite operators
-  'geocode_score + 1 > 2',
-  'geocode_score * 2 > 2',
+  'geocode_score % 2 = 1',
+  'geocode_score MOD 2 = 1',
+  'geocode_score DIV 2 = 1',
+  'geocode_score | 1 = 1',
+  'geocode_score & 1 = 1',
+  '~geocode_score = 1',
   "-status = 'x'",
-  "status || 'x' = 'yx'",
+  "status + 'x' = 'yx'",
   "status = +'x'",
   "status GLOB 'v*'",
   "status REGEXP 'v'",

@@ -10,6 +10,7 @@ import { seededRandom, clientGlobalId } from '../helpers/registrations.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import {
   DATE_POOL,
+  ORACLE_FUNCTIONS,
   TEXT_POOL,
   WhereGrammar,
   type GeneratedWhere,
@@ -28,9 +29,30 @@ const MAX_COMPILE_MS = 250; // a safety bound against pathological inputs, not a
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
 const FIELDS = fieldsInView(SITES, 'officer');
 const FIELD_NAMES = new Set(FIELDS.map((f) => f.name));
-/** Everything compiled SQL may consist of (the compiler's own output grammar). */
-const SQL_TOKEN =
-  /\s+|"([A-Za-z_][A-Za-z0-9_]*)"|\?|\(|\)|,|<>|<=|>=|=|<|>|(?:UPPER|LOWER)\(|(?:IS|NOT|NULL|IN|BETWEEN|LIKE|ESCAPE|AND|OR)\b/y;
+/**
+ * Everything compiled SQL may consist of (the compiler's own output grammar): quoted fields,
+ * placeholders, comparison and arithmetic operators that never form a comment, and calls of
+ * the SQLite functions the documented ArcGIS functions are written with.
+ */
+const SQL_TOKEN = new RegExp(
+  [
+    String.raw`\s+`,
+    '"([A-Za-z_][A-Za-z0-9_]*)"',
+    String.raw`\?`,
+    String.raw`\(`,
+    String.raw`\)`,
+    ',',
+    '<>|<=|>=|=|<|>',
+    String.raw`\|\|`,
+    String.raw`\+`,
+    '-(?!-)',
+    String.raw`\*(?!/)`,
+    '/(?![*/])',
+    String.raw`(?:CAST|UPPER|LOWER|LENGTH|INSTR|SUBSTR|L?TRIM|RTRIM|PRINTF|STRFTIME|UNIXEPOCH|CEILING|FLOOR|COS|SIN|TAN|LN|LOG10|MOD|POWER|ROUND|TRUNC|SIGN|MAX|REPLACE|NULLIF|COALESCE)\(`,
+    String.raw`(?:IS|NOT|NULL|IN|BETWEEN|LIKE|ESCAPE|AND|OR|AS|INTEGER|REAL|TEXT)\b`,
+  ].join('|'),
+  'y',
+);
 
 /** The real Sites table, filled with values the generator's literals are drawn from. */
 function sitesTable(random: () => number): DatabaseSync {
@@ -67,6 +89,10 @@ function sitesTable(random: () => number): DatabaseSync {
       }
     }
     insertRow(db, SITES, values, { x: -94.4 + random() * 0.05, y: 39.05 + random() * 0.05 });
+  }
+  // The generator's oracle SQL computes some functions in JavaScript.
+  for (const [name, fn] of Object.entries(ORACLE_FUNCTIONS)) {
+    db.function(name, { deterministic: true, varargs: true }, (...args) => fn(...args));
   }
   return db;
 }

@@ -1,11 +1,16 @@
 /**
  * The spatial part of the ArcGIS query operation for point layers stored in WGS84 (4326):
- * `geometry`, `geometryType`, `inSR`, `spatialRel`, `distance` and `units`.
+ * `geometry`, `geometryType`, `inSR`, `spatialRel`, `relationParam`, `distance` and `units`.
  *
  * {@link buildSpatialFilter} turns the parameters into a box for the R*Tree pre-filter and an
  * exact `matches(lon, lat)` test. Query geometries are projected to WGS84 vertex by vertex and
  * their edges are straight lines in longitude/latitude, which is how ArcGIS treats a
  * geographic geometry that has not been densified. Geometries must not cross the antimeridian.
+ *
+ * ArcGIS reads every relation as "the query geometry <relation> the feature"
+ * (`esriSpatialRelContains`: "Query Geometry Contains Target Geometry"), with the OGC/DE-9IM
+ * (Clementini) definitions of its geometry engine. {@link buildSpatialFilter} documents what
+ * each relation therefore means for a point feature.
  *
  * Buffers (`distance`) are geodesic on the WGS84 ellipsoid: a feature is within the buffer when
  * its shortest ellipsoidal distance to the geometry is at most the distance. Most candidates are
@@ -13,6 +18,7 @@
  * the bounds disagree.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/query-feature-service-layer/
+ * @see https://developers.arcgis.com/enterprise-sdk/api-reference/net/esriSpatialRelEnum/
  */
 import geographiclib from 'geographiclib-geodesic';
 
@@ -65,8 +71,13 @@ export interface SpatialFilterParams {
   geometryType?: string | undefined;
   /** Spatial reference of the geometry; defaults to the geometry's own, else 4326. */
   inSR?: number | undefined;
-  /** `esriSpatialRelIntersects` (default), `…EnvelopeIntersects`, `…Within` or `…Contains`. */
+  /**
+   * `esriSpatialRelIntersects` (default), `…EnvelopeIntersects`, `…IndexIntersects`,
+   * `…Contains`, `…Within`, `…Touches`, `…Crosses`, `…Overlaps` or `…Relation`.
+   */
   spatialRel?: string | undefined;
+  /** The DE-9IM pattern (`TF*012`, query geometry first) of `esriSpatialRelRelation`. */
+  relationParam?: string | undefined;
   /** Buffer distance in `units`; 0 or absent means no buffer. */
   distance?: number | undefined;
   /** `esriSRUnit_*` or a plain word; metres when absent. */
@@ -83,14 +94,35 @@ const GEOMETRY_TYPES: ReadonlyMap<string, GeometryKind> = new Map([
   ['esrigeometrypolyline', 'polyline'],
 ]);
 
-type SpatialRelation = 'intersects' | 'envelopeIntersects' | 'within' | 'contains';
+type SpatialRelation =
+  | 'intersects'
+  | 'envelopeIntersects'
+  | 'indexIntersects'
+  | 'contains'
+  | 'within'
+  | 'touches'
+  | 'crosses'
+  | 'overlaps'
+  | 'relation';
 
+/**
+ * The relations the ArcGIS Online query operation documents. `esriSpatialRelDisjoint` is not
+ * one of them, so it is refused like any unknown name.
+ */
 const SPATIAL_RELATIONS: ReadonlyMap<string, SpatialRelation> = new Map([
   ['esrispatialrelintersects', 'intersects'],
   ['esrispatialrelenvelopeintersects', 'envelopeIntersects'],
-  ['esrispatialrelwithin', 'within'],
+  ['esrispatialrelindexintersects', 'indexIntersects'],
   ['esrispatialrelcontains', 'contains'],
+  ['esrispatialrelwithin', 'within'],
+  ['esrispatialreltouches', 'touches'],
+  ['esrispatialrelcrosses', 'crosses'],
+  ['esrispatialreloverlaps', 'overlaps'],
+  ['esrispatialrelrelation', 'relation'],
 ]);
+
+/** A DE-9IM pattern: nine of `T F * 0 1 2`, rows interior/boundary/exterior of the query. */
+const RELATION_PATTERN = /^[TF*012]{9}$/;
 
 /** Most vertices a query geometry may have. */
 const MAX_VERTICES = 100_000;
@@ -390,11 +422,6 @@ function areaShape(rings: readonly (readonly (readonly [number, number])[])[]): 
   });
   const shape = linesShape(closed);
   return { kind: 'area', segments: shape.segments, box: shape.box, lineBoundary: [] };
-}
-
-function envelopeShape(box: readonly [number, number, number, number]): Shape {
-  const [xmin, ymin, xmax, ymax] = box;
-  return areaShape([envelopeOutline({ xmin, ymin, xmax, ymax }, 1)]);
 }
 
 /** Projects the parsed geometry to WGS84 and discretises it. */
@@ -822,28 +849,298 @@ function parseDistanceMeters(distance: number | undefined, units: string | undef
   }
 }
 
+/** The DE-9IM pattern of `esriSpatialRelRelation`, upper-cased, or throws. */
+function parseRelationParam(relationParam: string | undefined): string {
+  const pattern = (relationParam ?? '').trim().toUpperCase();
+  if (pattern === '') {
+    throw invalid('relationParam is required with esriSpatialRelRelation', ['relationParam']);
+  }
+  if (!RELATION_PATTERN.test(pattern)) {
+    throw invalid(
+      `relationParam ${relationParam} is not a DE-9IM pattern of nine T, F, *, 0, 1 or 2`,
+      [String(relationParam)],
+    );
+  }
+  return pattern;
+}
+
 const NOTHING = (): boolean => false;
 
+/** A feature's place relative to the (possibly buffered) query geometry. */
+interface PointTests {
+  /** In the query geometry, boundary included (the OGC closure). */
+  closed(lon: number, lat: number): boolean;
+  /** In its OGC interior: a query point, a line away from its boundary, inside an area. */
+  interior(lon: number, lat: number): boolean;
+}
+
+function withinEpsilonOfAny(points: readonly number[], lon: number, lat: number): boolean {
+  const epsilonSquared = EPSILON_DEGREES * EPSILON_DEGREES;
+  for (let i = 0; i < points.length; i += 2) {
+    const dx = points[i]! - lon;
+    const dy = points[i + 1]! - lat;
+    if (dx * dx + dy * dy <= epsilonSquared) return true;
+  }
+  return false;
+}
+
+/** Vertices of the discretised shape, flat `[x, y, …]` (segment ends; points once each). */
+function verticesOf(shape: Shape): number[] {
+  const { segments } = shape;
+  const out: number[] = [];
+  for (let s = 0; s < segments.length; s += 4) {
+    out.push(segments[s]!, segments[s + 1]!);
+    if (shape.kind !== 'points') out.push(segments[s + 2]!, segments[s + 3]!);
+  }
+  return out;
+}
+
+function pointTests(shape: Shape, planar: PlanarTests, distanceMeters: number): PointTests {
+  if (distanceMeters > 0) {
+    // A buffer is an area: its interior is everything nearer than the distance.
+    return {
+      closed: distanceMatcher(shape, planar, distanceMeters, false),
+      interior: distanceMatcher(shape, planar, distanceMeters, true),
+    };
+  }
+  switch (shape.kind) {
+    case 'points':
+      return { closed: planar.onGeometry, interior: planar.onGeometry };
+    case 'lines': {
+      const boundary = shape.lineBoundary;
+      return {
+        closed: planar.onGeometry,
+        interior: (lon, lat) =>
+          planar.onGeometry(lon, lat) && !withinEpsilonOfAny(boundary, lon, lat),
+      };
+    }
+    case 'area':
+      return {
+        closed: (lon, lat) => planar.onGeometry(lon, lat) || planar.insideArea(lon, lat),
+        interior: (lon, lat) => planar.insideArea(lon, lat) && !planar.onGeometry(lon, lat),
+      };
+  }
+}
+
 /**
- * Builds the spatial filter of an ArcGIS query against WGS84 point features.
+ * The DE-9IM matrix of (query geometry, point feature), row by row (query interior, boundary,
+ * exterior; columns feature interior, boundary, exterior). A point's boundary is empty, so the
+ * middle column is always F; only where the point lies, and whether the query reaches beyond
+ * it, varies.
+ */
+function pointMatrix(
+  where: 'I' | 'B' | 'E',
+  dimension: number,
+  interiorBeyond: boolean,
+  boundaryDimension: number | undefined,
+): string {
+  const d = String(dimension);
+  return [
+    where === 'I' ? '0' : 'F',
+    'F',
+    interiorBeyond ? d : 'F',
+    where === 'B' ? '0' : 'F',
+    'F',
+    boundaryDimension === undefined ? 'F' : String(boundaryDimension),
+    where === 'E' ? '0' : 'F',
+    'F',
+    '2',
+  ].join('');
+}
+
+function matchesPattern(matrix: string, pattern: string): boolean {
+  for (let i = 0; i < 9; i += 1) {
+    const want = pattern.charAt(i);
+    const have = matrix.charAt(i);
+    if (want === '*') continue;
+    if (want === 'T' ? have === 'F' : want !== have) return false;
+  }
+  return true;
+}
+
+/** `esriSpatialRelRelation`: the feature's DE-9IM matrix against the query matches `pattern`. */
+function relationFilter(
+  shape: Shape,
+  tests: PointTests,
+  buffered: boolean,
+  pattern: string,
+  bbox: readonly [number, number, number, number],
+): SpatialFilter {
+  const dimension = buffered ? 2 : shape.kind === 'points' ? 0 : shape.kind === 'lines' ? 1 : 2;
+  const points = shape.kind === 'points' && !buffered ? verticesOf(shape) : [];
+  const lineBoundary = shape.kind === 'lines' && !buffered ? shape.lineBoundary : [];
+  const epsilonSquared = EPSILON_DEGREES * EPSILON_DEGREES;
+  const someApart = (flat: readonly number[], lon: number, lat: number): boolean => {
+    for (let i = 0; i < flat.length; i += 2) {
+      const dx = flat[i]! - lon;
+      const dy = flat[i + 1]! - lat;
+      if (dx * dx + dy * dy > epsilonSquared) return true;
+    }
+    return false;
+  };
+  const matrixAt = (lon: number, lat: number, where: 'I' | 'B' | 'E'): string => {
+    if (dimension === 0) return pointMatrix(where, 0, someApart(points, lon, lat), undefined);
+    if (dimension === 1) {
+      const boundary = someApart(lineBoundary, lon, lat) ? 0 : undefined;
+      return pointMatrix(where, 1, true, boundary);
+    }
+    return pointMatrix(where, 2, true, 1);
+  };
+  // Every exterior point has the same matrix (the query reaches beyond it everywhere); when it
+  // matches, so does the whole world.
+  const exteriorBoundary = dimension === 1 ? (lineBoundary.length > 0 ? 0 : undefined) : 1;
+  const exteriorMatrix = pointMatrix(
+    'E',
+    dimension,
+    true,
+    dimension === 0 ? undefined : exteriorBoundary,
+  );
+  const exterior = matchesPattern(exteriorMatrix, pattern);
+  return {
+    bbox: exterior ? [-180, -90, 180, 90] : bbox,
+    matches(lon, lat) {
+      const where = tests.interior(lon, lat) ? 'I' : tests.closed(lon, lat) ? 'B' : 'E';
+      return matchesPattern(matrixAt(lon, lat, where), pattern);
+    },
+  };
+}
+
+/** Golden-section search of the largest value of a unimodal `f` on `[lo, hi]`. */
+function maximise(f: (x: number) => number, lo: number, hi: number, tolerance: number): number {
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let a = lo;
+  let b = hi;
+  let c = b - ratio * (b - a);
+  let d = a + ratio * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  while (b - a > tolerance) {
+    if (fc >= fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - ratio * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + ratio * (b - a);
+      fd = f(d);
+    }
+  }
+  return Math.max(fc, fd, f(lo), f(hi));
+}
+
+/**
+ * The envelope of the geodesic buffer of `shape`: `[west, south, east, north]`, west and east
+ * possibly beyond ±180 (the buffer then crosses the antimeridian), or the full longitude range
+ * when the buffer holds a pole.
  *
- * - `spatialRel` `esriSpatialRelIntersects` (default): the point equals a query point, lies on a
- *   query line, or lies inside or on the boundary of a query polygon/envelope (boundaries and
- *   equality within 1e-9°).
- * - `esriSpatialRelEnvelopeIntersects`: as intersects, against the query geometry's envelope.
- * - `esriSpatialRelWithin`: the point lies strictly inside a polygon/envelope, equals a query
- *   point, or lies on a query line away from its end points (OGC semantics).
- * - `esriSpatialRelContains`: the query geometry is a point/multipoint all of whose points
- *   equal the feature.
- * - With `distance` > 0 the geometry is buffered geodesically first: intersects means
- *   distance ≤ d, within means distance < d, envelope-intersects means distance to the
- *   envelope ≤ d, and a point never contains a buffer.
+ * Going due south along a meridian is the shortest way to a lower latitude, so the southern
+ * edge lies `distanceMeters` south of the southernmost vertex (edges are straight in lon/lat, so
+ * latitude is extreme at vertices). The eastern edge is the largest `lon + reach(lat)` over the
+ * geometry, where `reach` (the longitude a geodesic of that length can gain) grows with |lat|
+ * and is convex, so over an edge it peaks at an end, and over an area on its boundary: only
+ * vertices not beaten in both longitude and |latitude| by another need be tried.
+ */
+function bufferEnvelope(shape: Shape, distanceMeters: number): [number, number, number, number] {
+  const vertices = verticesOf(shape);
+  const [, minY, , maxY] = shape.box;
+  const toPole = (lat: number, pole: number): number =>
+    WGS84.Inverse(lat, 0, pole, 0, Geodesic.DISTANCE).s12 ?? 0;
+  const southPole = distanceMeters >= toPole(minY, -90);
+  const northPole = distanceMeters >= toPole(maxY, 90);
+  const south = southPole
+    ? -90
+    : (WGS84.Direct(minY, 0, 180, distanceMeters, Geodesic.LATITUDE).lat2 ?? -90);
+  const north = northPole
+    ? 90
+    : (WGS84.Direct(maxY, 0, 0, distanceMeters, Geodesic.LATITUDE).lat2 ?? 90);
+  if (southPole || northPole) return [-180, south, 180, north];
+  const reaches = new Map<number, number>();
+  const reach = (lat: number): number => {
+    const known = reaches.get(lat);
+    if (known !== undefined) return known;
+    const gain = (azimuth: number): number =>
+      WGS84.Direct(lat, 0, azimuth, distanceMeters, Geodesic.LONGITUDE).lon2 ?? 0;
+    const value = maximise(gain, 0, 180, 1e-10);
+    reaches.set(lat, value);
+    return value;
+  };
+  const order = Array.from({ length: vertices.length / 2 }, (_, i) => i);
+  const extreme = (sign: 1 | -1): number => {
+    order.sort((i, j) => sign * (vertices[j * 2]! - vertices[i * 2]!));
+    let best = -Infinity;
+    let beaten = -Infinity;
+    for (const i of order) {
+      const lat = Math.abs(vertices[i * 2 + 1]!);
+      if (lat <= beaten) continue; // another vertex is further out and nearer a pole
+      beaten = lat;
+      best = Math.max(best, sign * vertices[i * 2]! + reach(vertices[i * 2 + 1]!));
+    }
+    return sign * best;
+  };
+  return [extreme(-1), south, extreme(1), north];
+}
+
+/** `esriSpatialRelEnvelopeIntersects`: inside the envelope (boundary included, within ε). */
+function envelopeFilter(envelope: readonly [number, number, number, number]): SpatialFilter {
+  const [west, south, east, north] = envelope.map((v, i) =>
+    i < 2 ? v - EPSILON_DEGREES : v + EPSILON_DEGREES,
+  ) as [number, number, number, number];
+  const wraps = west < -180 || east > 180;
+  return {
+    bbox: wraps
+      ? [-180, Math.max(-90, south), 180, Math.min(90, north)]
+      : [west, Math.max(-90, south), east, Math.min(90, north)],
+    matches(lon, lat) {
+      if (!(lat >= south && lat <= north)) return false;
+      for (const x of wraps ? [lon, lon - 360, lon + 360] : [lon]) {
+        if (x >= west && x <= east) return true;
+      }
+      return false;
+    },
+  };
+}
+
+/**
+ * Builds the spatial filter of an ArcGIS query against WGS84 point features. Each relation is
+ * "the query geometry <relation> the feature", with the OGC (DE-9IM) definitions; for a point
+ * feature P, whose interior is P itself and whose boundary is empty, they come down to:
+ *
+ * - `esriSpatialRelIntersects` (default): P lies on the query geometry: equals a query point,
+ *   lies on a line, or inside or on the boundary of a polygon/envelope.
+ * - `esriSpatialRelContains`: P lies in the query geometry's interior: equals a query point,
+ *   lies on a line away from its end points (its boundary, by the mod-2 rule), or strictly
+ *   inside a polygon/envelope (boundary and holes excluded).
+ * - `esriSpatialRelWithin`: the query geometry lies within P, so it must be a point or
+ *   multipoint every point of which equals P; never a line, polygon, envelope or buffer.
+ * - `esriSpatialRelTouches`: P lies on the boundary and not in the interior: on a polygon or
+ *   envelope outline, or at an end of a line. Points have no boundary, so a point or multipoint
+ *   never touches.
+ * - `esriSpatialRelCrosses`: empty. OGC defines crosses for point/line, point/area, line/line
+ *   and line/area; with the query of higher dimension it needs the interiors to meet and P to
+ *   reach the query's exterior, which one point cannot do; point/point is not defined.
+ * - `esriSpatialRelOverlaps`: empty. Overlaps needs equal dimensions and each geometry to have
+ *   interior both inside and outside the other, which a single point cannot have.
+ * - `esriSpatialRelEnvelopeIntersects` and `esriSpatialRelIndexIntersects`: P lies in the
+ *   envelope of the query geometry (boundary included). An index entry of a point is the point
+ *   itself in the R*Tree here, so both are the same exact test.
+ * - `esriSpatialRelRelation`: P's DE-9IM matrix against the query matches `relationParam`.
+ *
+ * Equality and boundaries are within 1e-9° (about 0.1 mm), like ArcGIS's XY tolerance.
+ * With `distance` > 0 the query geometry is first buffered geodesically into an area whose
+ * interior is everything nearer than the distance and whose boundary is at the distance:
+ * intersects means distance ≤ d, contains distance < d, touches exactly d, envelope-intersects
+ * tests the envelope of the buffer, and within, crosses and overlaps are empty.
  *
  * Throws an `INVALID_INPUT` {@link AppError} for malformed geometry, unknown spatial references,
- * relations or units, or a negative distance.
+ * relations or units, a negative distance, or a missing or malformed `relationParam`.
  */
 export function buildSpatialFilter(params: SpatialFilterParams): SpatialFilter {
   const relation = parseRelation(params.spatialRel);
+  const pattern = relation === 'relation' ? parseRelationParam(params.relationParam) : '';
   const distanceMeters = parseDistanceMeters(params.distance, params.units);
   const parsed = parseGeometryText(params.geometry, params.geometryType);
   const wkid =
@@ -853,66 +1150,48 @@ export function buildSpatialFilter(params: SpatialFilterParams): SpatialFilter {
         ? wkidFromSpatialReference(parsed.ownSpatialReference)
         : 4326;
 
-  let shape = shapeInWgs84(parsed, wkid);
-  if (relation === 'envelopeIntersects') shape = envelopeShape(shape.box);
-
+  const shape = shapeInWgs84(parsed, wkid);
   const box = shape.box;
   const buffered = distanceMeters > 0;
   const bbox = expandBox(box, distanceMeters);
 
-  if (relation === 'contains') {
-    if (buffered || shape.kind !== 'points') return { bbox: box, matches: NOTHING };
-    const points = shape.segments;
+  if (relation === 'envelopeIntersects' || relation === 'indexIntersects') {
+    return envelopeFilter(buffered ? bufferEnvelope(shape, distanceMeters) : box);
+  }
+  if (relation === 'crosses' || relation === 'overlaps') return { bbox, matches: NOTHING };
+  if (relation === 'within') {
+    const [minX, minY, maxX, maxY] = box;
+    // Points further apart than 2ε cannot all equal one feature.
+    const apart = maxX - minX > 2 * EPSILON_DEGREES || maxY - minY > 2 * EPSILON_DEGREES;
+    if (buffered || shape.kind !== 'points' || apart) return { bbox, matches: NOTHING };
+    const points = verticesOf(shape);
+    const epsilonSquared = EPSILON_DEGREES * EPSILON_DEGREES;
     return {
       bbox,
       matches(lon, lat) {
-        for (let i = 0; i < points.length; i += 4) {
+        for (let i = 0; i < points.length; i += 2) {
           const dx = points[i]! - lon;
           const dy = points[i + 1]! - lat;
-          if (dx * dx + dy * dy > EPSILON_DEGREES * EPSILON_DEGREES) return false;
+          if (dx * dx + dy * dy > epsilonSquared) return false;
         }
         return true;
       },
     };
   }
+  if (relation === 'touches' && !buffered && shape.kind === 'points') {
+    return { bbox, matches: NOTHING };
+  }
 
   const planar = planarTests(shape, buildBandIndex(shape.segments, box, EPSILON_DEGREES * 2));
-
-  if (buffered) {
-    const strict = relation === 'within';
-    return { bbox, matches: distanceMatcher(shape, planar, distanceMeters, strict) };
+  const tests = pointTests(shape, planar, distanceMeters);
+  switch (relation) {
+    case 'intersects':
+      return { bbox, matches: tests.closed };
+    case 'contains':
+      return { bbox, matches: tests.interior };
+    case 'touches':
+      return { bbox, matches: (lon, lat) => tests.closed(lon, lat) && !tests.interior(lon, lat) };
+    case 'relation':
+      return relationFilter(shape, tests, buffered, pattern, bbox);
   }
-
-  if (relation === 'within') {
-    if (shape.kind === 'area') {
-      return {
-        bbox,
-        matches: (lon, lat) => planar.insideArea(lon, lat) && !planar.onGeometry(lon, lat),
-      };
-    }
-    if (shape.kind === 'lines') {
-      const boundary = shape.lineBoundary;
-      const epsilonSquared = EPSILON_DEGREES * EPSILON_DEGREES;
-      return {
-        bbox,
-        matches(lon, lat) {
-          if (!planar.onGeometry(lon, lat)) return false;
-          for (let i = 0; i < boundary.length; i += 2) {
-            const dx = boundary[i]! - lon;
-            const dy = boundary[i + 1]! - lat;
-            if (dx * dx + dy * dy <= epsilonSquared) return false;
-          }
-          return true;
-        },
-      };
-    }
-  }
-
-  if (shape.kind === 'area') {
-    return {
-      bbox,
-      matches: (lon, lat) => planar.onGeometry(lon, lat) || planar.insideArea(lon, lat),
-    };
-  }
-  return { bbox, matches: (lon, lat) => planar.onGeometry(lon, lat) };
 }

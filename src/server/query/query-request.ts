@@ -152,6 +152,8 @@ export function parseQueryRequest(
   layer: LayerDef,
   view: ViewName,
   now: number,
+  /** Who `CURRENT_USER` stands for: a username, or `null` for an anonymous caller. */
+  currentUser: string | null = null,
 ): QueryRequest {
   const format = (stringParam(params, 'f') ?? 'json').toLowerCase();
   if (format !== 'json' && format !== 'pjson' && format !== 'geojson') {
@@ -205,7 +207,7 @@ export function parseQueryRequest(
     layer,
     view,
     format,
-    where: compileWhere(stringParam(params, 'where'), fields, { now }),
+    where: compileWhere(stringParam(params, 'where'), fields, { now, currentUser }),
     objectIds: idListParam(params, 'objectIds'),
     spatial: spatialFilterOfRequest(params),
     answer,

@@ -11,6 +11,7 @@ export function spatialFilterOfRequest(params: Params): SpatialFilter | undefine
     geometryType: stringParam(params, 'geometryType'),
     inSR: params.inSR ? parseSpatialReference(params.inSR, 4326) : undefined,
     spatialRel: stringParam(params, 'spatialRel'),
+    relationParam: stringParam(params, 'relationParam'),
     distance: numberParam(params, 'distance'),
     units: stringParam(params, 'units'),
   });

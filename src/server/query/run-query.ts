@@ -45,6 +45,8 @@ export interface QueryContext {
   readonly layer: LayerDef;
   readonly view: ViewName;
   readonly guard: OfficerReadGuard | null;
+  /** The caller's username (`CURRENT_USER`), or `null` for anonymous. */
+  readonly username?: string | null;
   readonly now?: number;
 }
 
@@ -100,7 +102,14 @@ export function runQuery(
   params: Params,
 ): { body: unknown; format: 'json' | 'geojson' } {
   const now = context.now ?? Date.now();
-  return answerQuery(context, parseQueryRequest(params, context.layer, context.view, now), now);
+  const request = parseQueryRequest(
+    params,
+    context.layer,
+    context.view,
+    now,
+    context.username ?? null,
+  );
+  return answerQuery(context, request, now);
 }
 
 /** Answers a parsed query request; officers' contact reads pass the guard first. */

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ViewName } from '../../core/schema/schema-types.js';
+import { describeLayer } from '../handlers/service-info.js';
 import { queryRelatedRecords } from '../query/query-related.js';
 import { runQuery } from '../query/run-query.js';
 import { OfficerReadGuard } from '../security/officer-read-guard.js';
@@ -8,7 +9,9 @@ import {
   layerFor,
   requireQuery,
   send,
+  sendPage,
   viewFor,
+  wantsHtml,
   type RouteDef,
   type ServerContext,
 } from './route-kit.js';
@@ -40,7 +43,25 @@ export const QUERY_ROUTES: readonly RouteDef[] = [
       const layer = layerFor(request, view);
       requireQuery(layer, view);
       const guard = guardFor(request, context, view);
-      const { body, format } = runQuery({ db: context.db, layer, view, guard }, request.params_);
+      const username = request.caller.kind === 'user' ? request.caller.username : null;
+      if (wantsHtml(request.params_)) {
+        // The query form, and under it the answer when the form was submitted.
+        const asked = Object.keys(request.params_).some((k) => k !== 'f' && k !== 'token');
+        const result = asked
+          ? runQuery(
+              { db: context.db, layer, view, guard, username },
+              { ...request.params_, f: 'json' },
+            ).body
+          : undefined;
+        return sendPage(reply, request, 'query', describeLayer(context.db, layer, view, context), {
+          params: request.params_,
+          result,
+        });
+      }
+      const { body, format } = runQuery(
+        { db: context.db, layer, view, guard, username },
+        request.params_,
+      );
       return send(reply, request.params_, body, format);
     },
   },

@@ -11,6 +11,7 @@ import type { OfficerReadLimits } from '../security/officer-read-guard.js';
 import type { BotCheck } from '../security/request-limits.js';
 import type { SecurityEventKind } from '../security/security-events.js';
 import type { Params } from '../request-params.js';
+import { renderHtml, type HtmlContext, type HtmlPageKind } from '../handlers/html-directory.js';
 
 /** What every route handler may use: the store, the settings and the recorders. */
 export interface ServerContext {
@@ -55,6 +56,32 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     policy?: RoutePolicy;
   }
+}
+
+/** True when the caller asked for the Services Directory's HTML page (`f=html`). */
+export const wantsHtml = (params: Params): boolean => params.f?.trim().toLowerCase() === 'html';
+
+/**
+ * Answers with `body` as JSON, or, for `f=html`, as the Services Directory page of `kind`
+ * rendered from that same body.
+ */
+export function sendPage(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  kind: HtmlPageKind,
+  body: unknown,
+  extra: Pick<HtmlContext, 'params' | 'result'> = {},
+): FastifyReply {
+  if (!wantsHtml(request.params_)) return send(reply, request.params_, body);
+  reply.header('content-type', 'text/html; charset=utf-8');
+  return reply.send(
+    renderHtml(kind, body, {
+      url: request.url.split('?')[0] ?? '',
+      // Only a token the caller put in the URL; header tokens are never echoed into pages.
+      token: (request.query as Record<string, unknown> | undefined)?.token as string | undefined,
+      ...extra,
+    }),
+  );
 }
 
 /** Writes a JSON (or GeoJSON) body; `f=pjson` indents it. */

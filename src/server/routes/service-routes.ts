@@ -4,7 +4,7 @@ import type { ViewName } from '../../core/schema/schema-types.js';
 import { viewAllows } from '../access-policy.js';
 import { describeLayer, describeService, SERVER_VERSION } from '../handlers/service-info.js';
 import { FS, ANYONE, BY_VIEW, READ } from './route-policies.js';
-import { layerFor, send, serverRoot, viewFor, type RouteDef } from './route-kit.js';
+import { layerFor, send, sendPage, serverRoot, viewFor, type RouteDef } from './route-kit.js';
 
 /** The server, its services directory and the descriptions of services and layers. */
 export const SERVICE_ROUTES: readonly RouteDef[] = [
@@ -36,7 +36,7 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
       const views = (Object.keys(SERVICE_OF_VIEW) as ViewName[]).filter((view) =>
         viewAllows(view, request.caller),
       );
-      return send(reply, request.params_, {
+      return sendPage(reply, request, 'services', {
         currentVersion: SERVER_VERSION,
         folders: [],
         services: [
@@ -52,7 +52,7 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
     access: BY_VIEW,
     purpose: 'Feature service description',
     handler: (request, reply, context) =>
-      send(reply, request.params_, describeService(viewFor(request), context)),
+      sendPage(reply, request, 'service', describeService(viewFor(request), context)),
   },
   {
     methods: READ,
@@ -64,7 +64,7 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
       const layers = layersInView(view).map((layer) =>
         describeLayer(context.db, layer, view, context),
       );
-      return send(reply, request.params_, {
+      return sendPage(reply, request, 'layers', {
         layers: layers.filter((l) => l.type === 'Feature Layer'),
         tables: layers.filter((l) => l.type === 'Table'),
       });
@@ -77,9 +77,10 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
     purpose: 'Layer description',
     handler: (request, reply, context) => {
       const view = viewFor(request);
-      return send(
+      return sendPage(
         reply,
-        request.params_,
+        request,
+        'layer',
         describeLayer(context.db, layerFor(request, view), view, context),
       );
     },
