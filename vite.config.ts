@@ -2,7 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { cpSync, createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const here = import.meta.dirname;
 /** Port of the local feature service that browser tests reach through the proxy below. */
@@ -71,6 +71,8 @@ const prebundled = [
   'axe-core',
   '@esri/arcgis-rest-request',
   '@esri/arcgis-rest-feature-service',
+  'leaflet',
+  'esri-leaflet',
   ...[
     'Basemap',
     'Graphic',
@@ -120,7 +122,12 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/core/**/*.test.ts', 'test/server/**/*.test.ts'],
+          include: [
+            'test/core/**/*.test.ts',
+            'test/server/**/*.test.ts',
+            'test/compat/**/*.test.ts',
+          ],
+          exclude: [...configDefaults.exclude, '**/*.browser.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -129,7 +136,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser',
-          include: ['test/widgets/**/*.browser.test.ts'],
+          include: ['test/widgets/**/*.browser.test.ts', 'test/compat/**/*.browser.test.ts'],
           globalSetup: ['test/helpers/browser-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,

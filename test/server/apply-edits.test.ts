@@ -19,15 +19,47 @@ interface EditResult {
   uniqueId: number;
   globalId: string | null;
   success: boolean;
-  error?: { code: number; description: string };
+  error?: {
+    code: number;
+    description: string;
+    appCode?: string;
+    field?: string;
+    issues?: { field: string; code: string }[];
+  };
 }
 interface LayerResults {
   addResults: EditResult[];
   updateResults: EditResult[];
   deleteResults: EditResult[];
 }
+/** ArcGIS's top-level error; a rolled-back call carries every edit's result beside it. */
 interface ErrorEnvelope {
-  error: { code: number; message: string; details: string[] };
+  error: {
+    code: number;
+    message: string;
+    details: string[];
+    editResults?: (LayerResults & { id?: number })[] | LayerResults;
+  };
+}
+
+/**
+ * The refused edits of a rolled-back call, as data: layer, edit and each field problem
+ * (edits undone only because another failed, 1003, are left out).
+ */
+function refusedEdits(envelope: ErrorEnvelope): string[] {
+  const results = envelope.error.editResults ?? [];
+  const layers: (LayerResults & { id?: number })[] = Array.isArray(results) ? results : [results];
+  return layers.flatMap((layer) =>
+    (['addResults', 'updateResults', 'deleteResults'] as const).flatMap((list) =>
+      ((layer[list] as EditResult[] | undefined) ?? []).flatMap((result, index) =>
+        result.error && result.error.code !== 1003
+          ? (
+              result.error.issues ?? [{ field: result.error.field, code: result.error.appCode }]
+            ).map((issue) => `${layer.id ?? ''}/${list}[${index}] ${issue.field} ${issue.code}`)
+          : [],
+      ),
+    ),
+  );
 }
 
 let server: TestServer;
@@ -294,10 +326,18 @@ describe('rollbackOnFailure', () => {
       },
       tokens.analyst,
     );
-    expect(failure.error.code).toBe(400);
-    expect(failure.error.details).toEqual([
-      'Sites add 2: contact_role: NOT_IN_DOMAIN',
-      'Cameras add 0: retention_days: OUT_OF_RANGE',
+    expect(failure.error).toMatchObject({
+      code: 400,
+      message: 'Unable to complete operation.',
+      details: [
+        'Sites add 2: contact_role is not one of the allowed values.',
+        'Cameras add 0: retention_days is outside the allowed range (0 to 365).',
+        'Operation rolled back.',
+      ],
+    });
+    expect(refusedEdits(failure)).toEqual([
+      '0/addResults[2] contact_role NOT_IN_DOMAIN',
+      '1/addResults[0] retention_days OUT_OF_RANGE',
     ]);
     expect(count('sites')).toBe(sitesBefore);
     expect(count('cameras')).toBe(camerasBefore);
@@ -329,15 +369,31 @@ describe('rollbackOnFailure', () => {
       uniqueId: -1,
       globalId: null,
       success: false,
-      error: { code: 1000, description: expect.stringContaining('email: INVALID_EMAIL') },
+      error: {
+        code: 1000,
+        description:
+          'email is not a valid email address. A phone number or an email address is required.',
+        appCode: 'INVALID_INPUT',
+        field: 'email',
+        issues: [
+          { field: 'email', code: 'INVALID_EMAIL' },
+          { field: 'phone', code: 'CONTACT_REQUIRED' },
+        ],
+      },
     });
     expect(result.updateResults.map((r) => r.success)).toEqual([true, false, false]);
-    expect(result.updateResults[1]!.error?.code).toBe(1019);
+    // ArcGIS's "Object is missing".
+    expect(result.updateResults[1]!.error).toMatchObject({ code: 1011, appCode: 'NOT_FOUND' });
     // A business needs its name: the merged record is checked, not just the change.
-    expect(result.updateResults[2]!.error?.description).toMatch(
-      /business_name: BUSINESS_NAME_REQUIRED/,
-    );
-    expect(result.deleteResults[0]).toMatchObject({ success: false, error: { code: 1019 } });
+    expect(result.updateResults[2]!.error).toMatchObject({
+      code: 1019,
+      issues: [{ field: 'business_name', code: 'BUSINESS_NAME_REQUIRED' }],
+    });
+    expect(result.deleteResults[0]).toMatchObject({
+      objectId: 987_655,
+      success: false,
+      error: { code: 1011, appCode: 'NOT_FOUND', field: 'OBJECTID' },
+    });
     expect(
       sql('SELECT contact_name, site_type FROM sites WHERE "OBJECTID" = ?', existing.objectId),
     ).toEqual([{ contact_name: 'Renamed', site_type: 'residence' }]);
@@ -456,10 +512,12 @@ describe('useGlobalIds', () => {
     const refused = await register<ErrorEnvelope>(registration({}, 'abc'), {
       rollbackOnFailure: false,
     });
-    expect(refused.error).toMatchObject({
-      code: 400,
-      details: ['Sites add 0: GlobalID: INVALID_FORMAT'],
-    });
+    expect(refused.error).toMatchObject({ code: 400 });
+    // Each edit reports its own problems: the camera names its site by that same non-GUID.
+    expect(refusedEdits(refused)).toEqual([
+      '0/addResults[0] GlobalID INVALID_FORMAT',
+      '1/addResults[0] site_guid INVALID_FORMAT',
+    ]);
   });
 });
 
@@ -579,7 +637,11 @@ describe('deletes', () => {
       { deletes: [target!.id, 999_999] },
       tokens.analyst,
     );
-    expect(failure.error.details).toEqual(['Sites delete 1: No feature matches 999999.']);
+    expect(failure.error.details).toEqual([
+      'Sites delete 1: No feature has OBJECTID 999999.',
+      'Operation rolled back.',
+    ]);
+    expect(refusedEdits(failure)).toEqual(['/deleteResults[1] OBJECTID NOT_FOUND']);
     expect(count('sites', '"OBJECTID" = ?', target!.id)).toBe(1);
     expect(count('cameras', 'site_guid = ?', target!.g)).toBe(cameras);
   });
@@ -631,10 +693,8 @@ describe('values only the server sets', () => {
     const refused = await register<ErrorEnvelope>(registration({ status: 'verified' }), {
       rollbackOnFailure: false,
     });
-    expect(refused.error).toMatchObject({
-      code: 400,
-      details: ['Sites add 0: status: UNKNOWN_FIELD'],
-    });
+    expect(refused.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(refused)).toEqual(['0/addResults[0] status UNKNOWN_FIELD']);
   });
 
   it('Creator and Editor come from the token, never from the attributes', async () => {
@@ -727,6 +787,12 @@ describe('geometry on edits', () => {
       tokens.analyst,
     );
     expect(result.addResults.map((r) => r.success)).toEqual([true, false, false, false]);
+    // ArcGIS's "Geometry could not be set", with what was wrong as data.
+    expect(result.addResults.slice(1).map((r) => [r.error?.code, r.error?.issues])).toEqual([
+      [1015, [{ field: 'geometry', code: 'REQUIRED' }]],
+      [1015, [{ field: 'geometry', code: 'OUT_OF_RANGE' }]],
+      [1015, [{ field: 'geometry', code: 'WRONG_TYPE' }]],
+    ]);
     const [row] = sql<{ x: number; y: number }>(
       'SELECT _x AS x, _y AS y FROM sites WHERE "OBJECTID" = ?',
       result.addResults[0]!.objectId,
@@ -750,7 +816,7 @@ describe('public cameras must belong to a pending registration', () => {
         withCameras(camera(siteGuid, { GlobalID: guid() }), camera(other)),
         { rollbackOnFailure: false },
       );
-      expect(refused.error.details).toEqual(['Cameras add 1: site_guid: NOT_THIS_SITE']);
+      expect(refusedEdits(refused)).toEqual(['1/addResults[1] site_guid NOT_THIS_SITE']);
     }
     expect(count('cameras')).toBe(before);
     const first = camera(siteGuid, { GlobalID: guid() });
@@ -761,9 +827,7 @@ describe('public cameras must belong to a pending registration', () => {
     server.db.prepare(`UPDATE sites SET status = 'verified' WHERE "GlobalID" = ?`).run(siteGuid);
     const late = await register<ErrorEnvelope>(withCameras(first, camera(siteGuid)));
     // The same answer as for a site that does not exist: a GlobalID's existence is not told.
-    expect(late.error.details).toEqual([
-      'Cameras add 1: site_guid: no Sites record here has that GlobalID.',
-    ]);
+    expect(refusedEdits(late)).toEqual(['1/addResults[1] site_guid PARENT_NOT_FOUND']);
     expect(count('cameras')).toBe(before + 1);
     // The analyst, through the source service, may attach a camera to any site.
     const analystAdd = await post<LayerResults>(

@@ -415,8 +415,13 @@ describe('applyEdits with Graphic objects', () => {
     const [ok, refused] = result.addFeatureResults;
     expect(ok?.error).toBeNull();
     expect(refused?.objectId).toBe(-1);
-    expect(refused?.error?.message).toMatch(/fov_deg: OUT_OF_RANGE/);
-    expect(refused?.error?.message).toMatch(/coverage: NOT_IN_DOMAIN/);
+    // The SDK keeps ArcGIS's code and shows the description, which is plain English.
+    expect(refused?.error).toMatchObject({
+      name: 'feature-layer-source:edit-failure',
+      message:
+        'fov_deg is outside the allowed range (10 to 360). coverage is not one of the allowed values.',
+      details: { code: 1000 },
+    });
     expect(sql('SELECT label, fov_deg FROM cameras WHERE site_guid = ?', siteGuid)).toEqual([
       { label: 'Back yard', fov_deg: null },
     ]);

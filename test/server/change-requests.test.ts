@@ -11,7 +11,13 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 interface EditResult {
   success: boolean;
   objectId: number;
-  error?: { code: number; description: string; retryAfter?: number };
+  error?: {
+    code: number;
+    description: string;
+    retryAfter?: number;
+    appCode?: string;
+    issues?: { field: string; code: string }[];
+  };
 }
 
 async function post(url: string, form: Record<string, string>): Promise<unknown> {
@@ -102,7 +108,7 @@ describe('change requests', () => {
       manage_code: 'WRONG-CODE-0000-0000',
       request_type: 'withdraw',
     });
-    expect(result).toMatchObject({ success: false, error: { code: 403 } });
+    expect(result).toMatchObject({ success: false, error: { code: 403, appCode: 'FORBIDDEN' } });
     expect(
       count(server, 'SELECT COUNT(*) AS n FROM sites WHERE registration_ref = ?', reference),
     ).toBe(1);
@@ -141,7 +147,7 @@ describe('change requests', () => {
       manage_code: code,
       request_type: 'withdraw',
     });
-    expect(held).toMatchObject({ success: false, error: { code: 429 } });
+    expect(held).toMatchObject({ success: false, error: { code: 429, appCode: 'RATE_LIMITED' } });
     const wait = held.error?.retryAfter ?? 0;
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(2);
@@ -208,8 +214,15 @@ describe('change requests', () => {
       request_type: 'update',
       payload: JSON.stringify({ site: { phone: 'call me', email: null } }),
     });
-    expect(result).toMatchObject({ success: false, error: { code: 400 } });
-    expect(result.error?.description).toContain('phone: INVALID_PHONE');
+    // The problems as data, field by field (the widget marks those fields).
+    expect(result).toMatchObject({
+      success: false,
+      error: {
+        code: 400,
+        appCode: 'INVALID_INPUT',
+        issues: [{ field: 'phone', code: 'INVALID_PHONE' }],
+      },
+    });
     expect(
       server.db.prepare('SELECT phone FROM sites WHERE registration_ref = ?').get(reference),
     ).toEqual({ phone: '+18165550100' });

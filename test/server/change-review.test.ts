@@ -26,7 +26,13 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 interface EditResult {
   success: boolean;
   objectId: number;
-  error?: { code: number; description: string; retryAfter?: number };
+  error?: {
+    code: number;
+    description: string;
+    retryAfter?: number;
+    appCode?: string;
+    issues?: { field: string; code: string }[];
+  };
 }
 
 type Json = Record<string, unknown>;
@@ -313,8 +319,15 @@ describe('an update of a verified site waits for an analyst (problem 1)', () => 
       request_type: 'update',
       payload: JSON.stringify({ site: { phone: 'call me' } }),
     });
-    expect(result).toMatchObject({ success: false, error: { code: 400 } });
-    expect(result.error?.description).toContain('phone: INVALID_PHONE');
+    // The problems as data, field by field (the widget marks those fields).
+    expect(result).toMatchObject({
+      success: false,
+      error: {
+        code: 400,
+        appCode: 'INVALID_INPUT',
+        issues: [{ field: 'phone', code: 'INVALID_PHONE' }],
+      },
+    });
   });
 });
 
@@ -615,8 +628,14 @@ describe('a change request sent again gets the answer it got first (problem 3)',
     expect(second).toMatchObject({
       success: false,
       objectId: first.objectId,
-      error: { code: 400, description: 'The requested changes are not valid.' },
+      error: {
+        code: 400,
+        appCode: 'INVALID_INPUT',
+        description: 'The requested changes are not valid.',
+      },
     });
+    // The field-by-field list went with the payload when the request was settled.
+    expect(second.error?.issues).toBeUndefined();
   });
 
   it('accepts an applied or held request again, without doing it twice', async () => {

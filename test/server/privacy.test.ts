@@ -143,7 +143,9 @@ describe('privacy', () => {
       makeRegistration(random, { extra: { status: 'verified' } }),
     );
     expect(selfVerified).toMatchObject({ kind: 'refused', status: 200 });
-    expect(selfVerified.kind === 'refused' && selfVerified.body).toContain('status: UNKNOWN_FIELD');
+    expect(selfVerified.kind === 'refused' && selfVerified.body).toContain(
+      '"issues":[{"field":"status","code":"UNKNOWN_FIELD"}]',
+    );
     // An invalid registration whose bad values are canaries too.
     const invalid = makeRegistration(random, {
       contactName: 'Zqxname Canarywick',

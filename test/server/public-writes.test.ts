@@ -23,7 +23,13 @@ interface EditResult {
   objectId: number;
   globalId: string | null;
   success: boolean;
-  error?: { code: number; description: string };
+  error?: {
+    code: number;
+    description: string;
+    appCode?: string;
+    field?: string;
+    issues?: { field: string; code: string }[];
+  };
 }
 interface LayerResults {
   id?: number;
@@ -31,9 +37,42 @@ interface LayerResults {
   updateResults: EditResult[];
   deleteResults: EditResult[];
 }
+/**
+ * ArcGIS's top-level error, with our data beside the words: the rules a call of the wrong
+ * shape broke (`issues`), or every edit's result when the call was rolled back.
+ */
 interface ErrorEnvelope {
-  error: { code: number; message: string; details: string[] };
+  error: {
+    code: number;
+    message: string;
+    details: string[];
+    issues?: { field: string; code: string; layerId?: number }[];
+    editResults?: LayerResults[] | LayerResults;
+  };
 }
+
+/**
+ * The refused edits of a rolled-back call, as data: layer, edit and each field problem
+ * (edits undone only because another failed, 1003, are left out).
+ */
+function refusedEdits(envelope: ErrorEnvelope): string[] {
+  const results = envelope.error.editResults ?? [];
+  const layers = Array.isArray(results) ? results : [results];
+  return layers.flatMap((layer) =>
+    (['addResults', 'updateResults', 'deleteResults'] as const).flatMap((list) =>
+      ((layer[list] as EditResult[] | undefined) ?? []).flatMap((result, index) =>
+        result.error && result.error.code !== 1003
+          ? (result.error.issues ?? []).map(
+              (issue) => `${layer.id ?? ''}/${list}[${index}] ${issue.field} ${issue.code}`,
+            )
+          : [],
+      ),
+    ),
+  );
+}
+
+/** A rule of the public view that a whole call broke. */
+const callIssue = (layerId: number, field: string, code: string) => ({ layerId, field, code });
 
 let server: TestServer;
 let analyst = '';
@@ -177,10 +216,8 @@ describe('1. a public call is one whole registration, or change requests alone',
     (reg.cameras[1]!.attributes as Json).retention_days = 9999;
     const sitesBefore = count('sites');
     const answer = await register<ErrorEnvelope>(reg, { rollbackOnFailure: false });
-    expect(answer.error).toMatchObject({
-      code: 400,
-      details: ['Cameras add 1: retention_days: OUT_OF_RANGE'],
-    });
+    expect(answer.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(answer)).toEqual(['1/addResults[1] retention_days OUT_OF_RANGE']);
     expect(count('sites')).toBe(sitesBefore);
     expect(count('sites', '"GlobalID" = ?', reg.siteGuid)).toBe(0);
     expect(count('cameras', 'site_guid = ?', reg.siteGuid)).toBe(0);
@@ -202,7 +239,7 @@ describe('1. a public call is one whole registration, or change requests alone',
     for (const [url, params] of calls) {
       const answer = await post<ErrorEnvelope>(url, params);
       expect(answer.error?.code, JSON.stringify(params)).toBe(400);
-      expect(answer.error.details).toContain('Cameras: adds: CAMERA_REQUIRED');
+      expect(answer.error.issues).toContainEqual(callIssue(1, 'adds', 'CAMERA_REQUIRED'));
     }
     expect(count('sites')).toBe(sitesBefore);
   });
@@ -222,12 +259,12 @@ describe('1. a public call is one whole registration, or change requests alone',
     });
     expect(alone.error).toMatchObject({
       code: 400,
-      details: ['Sites: adds: ONE_SITE_REQUIRED'],
+      issues: [callIssue(0, 'adds', 'ONE_SITE_REQUIRED')],
     });
     const viaLayer = await post<ErrorEnvelope>(`${publicUrl}/1/addFeatures`, {
       features: stray,
     });
-    expect(viaLayer.error.details).toEqual(['Sites: adds: ONE_SITE_REQUIRED']);
+    expect(viaLayer.error.issues).toEqual([callIssue(0, 'adds', 'ONE_SITE_REQUIRED')]);
     // A new site whose second camera names the first registration's site.
     const second = registration();
     const mixed = await post<ErrorEnvelope>(`${publicUrl}/applyEdits`, {
@@ -237,10 +274,8 @@ describe('1. a public call is one whole registration, or change requests alone',
         { id: 1, adds: [second.cameras[0], stray[1]] },
       ],
     });
-    expect(mixed.error).toMatchObject({
-      code: 400,
-      details: ['Cameras add 1: site_guid: NOT_THIS_SITE'],
-    });
+    expect(mixed.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(mixed)).toEqual(['1/addResults[1] site_guid NOT_THIS_SITE']);
     expect(count('sites', '"GlobalID" = ?', second.siteGuid)).toBe(0);
     expect(count('cameras', 'site_guid = ?', first.siteGuid)).toBe(camerasOfFirst);
   });
@@ -260,17 +295,18 @@ describe('1. a public call is one whole registration, or change requests alone',
       useGlobalIds: true,
       edits: [{ id: 0, adds: [] }, ...editsOf(a).slice(1)],
     });
-    expect(twoInOne.error.details).toEqual(['Sites: adds: ONE_SITE_REQUIRED']);
+    expect(twoInOne.error.issues).toEqual([callIssue(0, 'adds', 'ONE_SITE_REQUIRED')]);
 
     const noGlobalIds = await register<ErrorEnvelope>(a, { useGlobalIds: false });
-    expect(noGlobalIds.error.details).toEqual(['Sites: useGlobalIds: REQUIRED']);
+    expect(noGlobalIds.error.issues).toEqual([callIssue(0, 'useGlobalIds', 'REQUIRED')]);
 
     const { GlobalID: _dropped, ...withoutGuid } = a.site.attributes as Json;
     const noGuid = await post<ErrorEnvelope>(`${publicUrl}/applyEdits`, {
       useGlobalIds: true,
       edits: [{ id: 0, adds: [{ ...a.site, attributes: withoutGuid }] }, ...editsOf(a).slice(1)],
     });
-    expect(noGuid.error.details).toEqual(['Sites add 0: GlobalID: REQUIRED']);
+    // The site's own GlobalID is checked with the site (ArcGIS's 1020, Missing GlobalID).
+    expect(refusedEdits(noGuid)).toEqual(['0/addResults[0] GlobalID REQUIRED']);
 
     const withRequest = await post<ErrorEnvelope>(`${publicUrl}/applyEdits`, {
       useGlobalIds: true,
@@ -290,7 +326,7 @@ describe('1. a public call is one whole registration, or change requests alone',
         },
       ],
     });
-    expect(withRequest.error.details).toEqual(['ChangeRequests: adds: SEPARATE_CALL']);
+    expect(withRequest.error.issues).toEqual([callIssue(4, 'adds', 'SEPARATE_CALL')]);
     expect(count('sites')).toBe(sitesBefore);
   });
 
@@ -366,10 +402,8 @@ describe('1. a public call is one whole registration, or change requests alone',
         { id: 1, adds: cameras },
       ],
     });
-    expect(answer.error).toMatchObject({
-      code: 400,
-      details: ['Sites add 0: GlobalID: DUPLICATE'],
-    });
+    expect(answer.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(answer)).toEqual(['0/addResults[0] GlobalID DUPLICATE']);
     expect(count('cameras', 'site_guid = ?', first.siteGuid)).toBe(camerasBefore);
   });
 
@@ -393,10 +427,8 @@ describe('1. a registration reference names one site', () => {
     const taken = first.reference.toLowerCase().replaceAll('-', ' ');
     const second = registration({}, {}, taken);
     const answer = await register<ErrorEnvelope>(second, { rollbackOnFailure: false });
-    expect(answer.error).toMatchObject({
-      code: 400,
-      details: ['Sites add 0: registration_ref: DUPLICATE'],
-    });
+    expect(answer.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(answer)).toEqual(['0/addResults[0] registration_ref DUPLICATE']);
     expect(count('sites', 'registration_ref = ?', first.reference)).toBe(1);
     expect(count('sites', '"GlobalID" = ?', second.siteGuid)).toBe(0);
     // The newer code opens nothing; the owner's code still works.
@@ -425,12 +457,20 @@ describe('1. a registration reference names one site', () => {
       },
       analyst,
     );
+    // ArcGIS's 1022, Unique constraint violation.
+    const duplicate = {
+      code: 1022,
+      description: 'Another record already has this registration_ref.',
+      appCode: 'CONFLICT',
+      field: 'registration_ref',
+      issues: [{ field: 'registration_ref', code: 'DUPLICATE' }],
+    };
     expect(added.addResults[0]).toEqual({
       objectId: -1,
       uniqueId: -1,
       globalId: null,
       success: false,
-      error: { code: 1000, description: 'registration_ref: DUPLICATE' },
+      error: duplicate,
     });
     expect(added.addResults[1]).toMatchObject({ success: true });
     const updated = await post<LayerResults>(
@@ -448,10 +488,7 @@ describe('1. a registration reference names one site', () => {
       },
       analyst,
     );
-    expect(updated.updateResults[0]).toMatchObject({
-      success: false,
-      error: { code: 1000, description: 'registration_ref: DUPLICATE' },
-    });
+    expect(updated.updateResults[0]).toMatchObject({ success: false, error: duplicate });
     expect(count('sites', 'registration_ref = ?', first.reference)).toBe(1);
     expect(() =>
       server.db
@@ -465,10 +502,8 @@ describe('2. values only analysts set', () => {
   it('refuses location_method=analyst_corrected from the public view, takes it from analysts', async () => {
     const reg = registration({ location_method: 'analyst_corrected' });
     const answer = await register<ErrorEnvelope>(reg);
-    expect(answer.error).toMatchObject({
-      code: 400,
-      details: ['Sites add 0: location_method: NOT_EDITABLE'],
-    });
+    expect(answer.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(answer)).toEqual(['0/addResults[0] location_method NOT_EDITABLE']);
     expect(count('sites', '"GlobalID" = ?', reg.siteGuid)).toBe(0);
 
     const moved = registration({ location_method: 'pin_adjusted' });
@@ -493,8 +528,14 @@ describe('2. values only analysts set', () => {
       request_type: 'update',
       payload: JSON.stringify({ site: { location_method: 'analyst_corrected' } }),
     });
-    expect(answer.addResults?.[0]).toMatchObject({ success: false, error: { code: 400 } });
-    expect(answer.addResults?.[0]?.error?.description).toContain('location_method: NOT_EDITABLE');
+    expect(answer.addResults?.[0]).toMatchObject({
+      success: false,
+      error: {
+        code: 400,
+        appCode: 'INVALID_INPUT',
+        issues: [{ field: 'location_method', code: 'NOT_EDITABLE' }],
+      },
+    });
     expect(
       server.db.prepare('SELECT location_method FROM sites WHERE "GlobalID" = ?').all(reg.siteGuid),
     ).toEqual([{ location_method: 'geocoded' }]);
@@ -512,12 +553,12 @@ describe('2. values only analysts set', () => {
       confirm_due_at: 0,
     })) {
       const answer = await register<ErrorEnvelope>(registration({ [name]: value }));
-      expect(answer.error.details).toEqual([`Sites add 0: ${name}: UNKNOWN_FIELD`]);
+      expect(refusedEdits(answer)).toEqual([`0/addResults[0] ${name} UNKNOWN_FIELD`]);
     }
     const camera = await register<ErrorEnvelope>(registration({}, { status: 'removed' }));
-    expect(camera.error.details).toEqual([
-      'Cameras add 0: status: UNKNOWN_FIELD',
-      'Cameras add 1: status: UNKNOWN_FIELD',
+    expect(refusedEdits(camera)).toEqual([
+      '1/addResults[0] status UNKNOWN_FIELD',
+      '1/addResults[1] status UNKNOWN_FIELD',
     ]);
   });
 });
@@ -534,7 +575,7 @@ describe('3. e-mail addresses', () => {
       'x@b',
     ]) {
       const answer = await register<ErrorEnvelope>(registration({ email }));
-      expect(answer.error?.details, email).toEqual(['Sites add 0: email: INVALID_EMAIL']);
+      expect(refusedEdits(answer), email).toEqual(['0/addResults[0] email INVALID_EMAIL']);
     }
   });
 
@@ -548,24 +589,22 @@ describe('4. hidden characters', () => {
     const answer = await register<ErrorEnvelope>(
       registration({ contact_name: 'Robin \u202Eelpmaxe' }, { label: 'Porch\u2066' }),
     );
-    expect(answer.error).toMatchObject({
-      code: 400,
-      details: [
-        'Sites add 0: contact_name: INVALID_FORMAT',
-        'Cameras add 0: label: INVALID_FORMAT',
-        'Cameras add 1: label: INVALID_FORMAT',
-      ],
-    });
+    expect(answer.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(answer)).toEqual([
+      '0/addResults[0] contact_name INVALID_FORMAT',
+      '1/addResults[0] label INVALID_FORMAT',
+      '1/addResults[1] label INVALID_FORMAT',
+    ]);
     const payload = await changeRequest({
       registration_ref: formatReference(randomBytes(8)),
       manage_code: 'K7M2-9QXP-3HTD-W4RA',
       request_type: 'update',
       payload: JSON.stringify({ site: { unit: 'Apt 2' } }).replace('Apt', 'Apt\u200F'),
     });
-    expect(payload.error).toMatchObject({
-      code: 400,
-      details: ['ChangeRequests add 0: payload: INVALID_FORMAT'],
-    });
+    expect(payload.error).toMatchObject({ code: 400 });
+    expect(refusedEdits(payload as ErrorEnvelope)).toEqual([
+      '/addResults[0] payload INVALID_FORMAT',
+    ]);
   });
 
   it('refuses them from officers and analysts too', async () => {
@@ -591,7 +630,7 @@ describe('4. hidden characters', () => {
       },
       officer,
     );
-    expect(logged.error.details).toEqual(['ContactLog add 0: follow_up: INVALID_FORMAT']);
+    expect(refusedEdits(logged)).toEqual(['/addResults[0] follow_up INVALID_FORMAT']);
     const updated = await post<LayerResults>(
       `${sourceUrl}/0/applyEdits`,
       {
@@ -602,7 +641,7 @@ describe('4. hidden characters', () => {
     );
     expect(updated.updateResults[0]).toMatchObject({
       success: false,
-      error: { description: 'unit: INVALID_FORMAT' },
+      error: { code: 1019, issues: [{ field: 'unit', code: 'INVALID_FORMAT' }] },
     });
   });
 });

@@ -340,10 +340,10 @@ describe('editing through the public view, anonymously', () => {
       const failure = await attempt.catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(ArcGISRequestError);
       expect((failure as ArcGISRequestError).code).toBe(400);
+      // A rule of the whole call, as data beside ArcGIS's words.
       expect(
-        ((failure as ArcGISRequestError).response as { error: { details: string[] } }).error
-          .details,
-      ).toContain('Cameras: adds: CAMERA_REQUIRED');
+        ((failure as ArcGISRequestError).response as { error: { issues: unknown[] } }).error.issues,
+      ).toContainEqual({ layerId: 1, field: 'adds', code: 'CAMERA_REQUIRED' });
     }
     expect(sql<{ n: number }>('SELECT count(*) AS n FROM sites')[0]!.n).toBe(before);
   });
@@ -407,7 +407,7 @@ describe('editing through the public view, anonymously', () => {
     expect(countByGlobalId('sites', globalId)).toBe(1);
   });
 
-  it('rollbackOnFailure: one bad feature and nothing is written; the error lists the problem', async () => {
+  it('rollbackOnFailure: one bad feature and nothing is written; the error names the problem', async () => {
     const siteGlobalId = `{${randomUUID().toUpperCase()}}`;
     const before = sql<{ n: number }>('SELECT count(*) AS n FROM sites')[0]!.n;
     const camerasBefore = sql<{ n: number }>('SELECT count(*) AS n FROM cameras')[0]!.n;
@@ -431,9 +431,29 @@ describe('editing through the public view, anonymously', () => {
     expect(failure).not.toBeInstanceOf(ArcGISAuthError);
     const error = failure as ArcGISRequestError;
     expect(error.code).toBe(400);
-    const details = (error.response as { error: { details: string[] } }).error.details;
-    expect(details).toEqual([expect.stringMatching(/^Cameras add 1: .*mount: NOT_IN_DOMAIN/)]);
-    expect(details[0]).toMatch(/view_bearing: OUT_OF_RANGE/);
+    // ArcGIS's rolled-back error (Apply Edits, example four), every edit's result beside it.
+    const body = (
+      error.response as {
+        error: {
+          details: string[];
+          editResults: {
+            id: number;
+            addResults: { error?: { code: number; issues?: unknown } }[];
+          }[];
+        };
+      }
+    ).error;
+    expect(body.details).toEqual([
+      expect.stringMatching(/^Cameras add 1: mount is not one of the allowed values\. /),
+      'Operation rolled back.',
+    ]);
+    const [sites, cameras] = body.editResults;
+    expect(sites!.addResults.map((r) => r.error?.code)).toEqual([1003]);
+    expect(cameras!.addResults.map((r) => r.error?.code)).toEqual([1003, 1000]);
+    expect(cameras!.addResults[1]!.error?.issues).toEqual([
+      { field: 'mount', code: 'NOT_IN_DOMAIN' },
+      { field: 'view_bearing', code: 'OUT_OF_RANGE', limit: expect.any(Array) as unknown },
+    ]);
     expect(sql<{ n: number }>('SELECT count(*) AS n FROM sites')[0]!.n).toBe(before);
     expect(sql<{ n: number }>('SELECT count(*) AS n FROM cameras')[0]!.n).toBe(camerasBefore);
     expect(countByGlobalId('sites', siteGlobalId)).toBe(0);

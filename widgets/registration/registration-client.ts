@@ -1,8 +1,17 @@
-import { AppError, ErrorCode, errorCodeFromArcgis } from '../../src/core/errors.js';
+import {
+  AppError,
+  appErrorFromEditResult,
+  ArcgisEditCode,
+  ErrorCode,
+  errorCodeFromArcgis,
+  type EditResultError,
+  type FieldIssue,
+} from '../../src/core/errors.js';
 import type { LonLat } from '../../src/core/registration/change-request.js';
 import type { FormIssue, LayerAdds } from '../../src/core/registration/registration-draft.js';
 import { IssueCode } from '../../src/core/validation/validate-attributes.js';
 import type { Extent } from '../../src/core/schema/layer-json.js';
+import { CAMERAS } from '../../src/core/schema/registry-schema.js';
 
 /** One address the geocoder offers while the resident types. */
 export interface AddressSuggestion {
@@ -61,18 +70,22 @@ export interface RegistrationClient {
 }
 
 /**
- * A refused request, with what the widget can act on: field problems the server named
- * (400) and when to try again (429).
+ * A refused request, with what the widget can act on: the field problems the service named
+ * (those the form has words for) and when to try again. Both come from the answer's data,
+ * never from its words.
  */
 export class RequestRefused extends AppError {
-  readonly issues: readonly FormIssue[];
+  override readonly issues: readonly FormIssue[];
   constructor(
     code: ErrorCode,
     message: string,
     details: readonly string[],
     extra: { issues?: readonly FormIssue[]; retryAfterSeconds?: number } = {},
   ) {
-    super(code, message, details, { retryAfterSeconds: extra.retryAfterSeconds });
+    super(code, message, details, {
+      retryAfterSeconds: extra.retryAfterSeconds,
+      issues: extra.issues,
+    });
     this.issues = extra.issues ?? [];
   }
 }
@@ -92,48 +105,72 @@ export interface RegistrationClientOptions {
 
 const KNOWN_ISSUES = new Set<string>(Object.values(IssueCode));
 
-/** Field problems named in server details such as `Sites add 0: phone: INVALID_PHONE; ...`. */
-export function issuesFromDetails(details: readonly string[]): FormIssue[] {
-  const issues: FormIssue[] = [];
-  for (const line of details) {
-    // A camera's problems name the camera by its position in the adds.
-    const camera = /^Cameras add (\d+):/.exec(line)?.[1];
-    for (const match of line.matchAll(/([A-Za-z_][\w.[\]]*): ([A-Z_]+)\b/g)) {
-      const [, name, code] = match;
-      if (!name || !code || !KNOWN_ISSUES.has(code)) continue;
-      const field = camera === undefined ? name : `cameras[${camera}].${name}`;
-      issues.push({ field, code: code as IssueCode });
-    }
-  }
-  return issues;
-}
-
+/**
+ * ArcGIS's top-level error. Our service adds data beside the words (ArcGIS clients ignore
+ * it): `editResults`, each edit's result when a call was rolled back, and `retryAfter`.
+ */
 interface ArcgisErrorBody {
   readonly code?: number | string;
   readonly message?: string;
-  readonly description?: string;
   readonly details?: readonly unknown[];
+  readonly editResults?: unknown;
   readonly retryAfter?: number;
 }
 
 interface EditResultBody {
   readonly success?: boolean;
-  readonly error?: ArcgisErrorBody | null;
+  readonly error?: EditResultError | null;
 }
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { second: 1, minute: 60, hour: 3600 };
+/** One layer's results; `id` only in a service-level answer. */
+interface LayerResultsBody {
+  readonly id?: number;
+  readonly addResults?: readonly (EditResultBody | null)[];
+}
+
+/** The field problems of an edit result that the form has words for, named as the form names them. */
+function formIssues(issues: readonly FieldIssue[] | undefined, prefix: string): FormIssue[] {
+  return (issues ?? []).flatMap((issue) =>
+    typeof issue.field === 'string' && KNOWN_ISSUES.has(issue.code)
+      ? [
+          {
+            field: `${prefix}${issue.field}`,
+            code: issue.code as IssueCode,
+            ...(Array.isArray(issue.limit) ? { limit: issue.limit } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/** The layers of an edit answer: a service-level array, or one layer's results. */
+function layersOf(results: unknown): readonly LayerResultsBody[] {
+  if (Array.isArray(results)) return results as LayerResultsBody[];
+  return results && typeof results === 'object' ? [results as LayerResultsBody] : [];
+}
+
+/** Every field problem in edit results; a registration's cameras are named by position. */
+function issuesOfResults(results: unknown): FormIssue[] {
+  return layersOf(results).flatMap((layer) =>
+    (layer.addResults ?? []).flatMap((result, index) =>
+      formIssues(result?.error?.issues, layer.id === CAMERAS.id ? `cameras[${index}].` : ''),
+    ),
+  );
+}
+
+/** The first edit that failed on its own account (not one undone because another failed). */
+function firstFailure(results: unknown): EditResultBody | undefined {
+  const failed = layersOf(results)
+    .flatMap((layer) => layer.addResults ?? [])
+    .filter((result): result is EditResultBody => result?.success !== true);
+  return failed.find((r) => r.error?.code !== ArcgisEditCode.RolledBack) ?? failed[0];
+}
 
 /**
- * Seconds to wait before trying again: a `retryAfter` in the error, the `Retry-After`
- * header, or a phrase in the details such as "Retry after 30 seconds" or "Try again in an
- * hour". Only the number is used; the text itself is never shown.
+ * Seconds to wait before trying again: a `retryAfter` in the answer's data, else the
+ * `Retry-After` header (seconds or an HTTP date).
  */
-function retryAfterFrom(
-  header: string | null,
-  body?: ArcgisErrorBody,
-  details: readonly string[] = [],
-): number | undefined {
-  const fromBody = body?.retryAfter;
+function retryAfterFrom(header: string | null, fromBody: number | undefined): number | undefined {
   if (typeof fromBody === 'number' && fromBody > 0) return fromBody;
   if (header) {
     const seconds = Number(header);
@@ -141,30 +178,30 @@ function retryAfterFrom(
     const date = Date.parse(header);
     if (!Number.isNaN(date)) return Math.max(0, Math.round((date - Date.now()) / 1000));
   }
-  for (const line of details) {
-    const match = /(?:retry after|try again in)\s+(an?|\d+)\s+(second|minute|hour)s?/i.exec(line);
-    if (match) {
-      const count = /^\d+$/.test(match[1] as string) ? Number(match[1]) : 1;
-      return count * (UNIT_SECONDS[(match[2] as string).toLowerCase()] ?? 1);
-    }
-  }
   return undefined;
 }
 
+/** A call refused as a whole (ArcGIS's top-level error); a rolled-back call names its edits' problems. */
 function refusal(error: ArcgisErrorBody, retryAfterHeader: string | null): RequestRefused {
   const code = errorCodeFromArcgis(error.code);
-  const details = [error.description, ...(error.details ?? [])].filter(
-    (d): d is string => typeof d === 'string',
-  );
-  return new RequestRefused(
-    code,
-    error.message ?? error.description ?? 'Request refused',
-    details,
-    {
-      issues: code === ErrorCode.InvalidInput ? issuesFromDetails(details) : [],
-      retryAfterSeconds: retryAfterFrom(retryAfterHeader, error, details),
-    },
-  );
+  const details = (error.details ?? []).filter((d): d is string => typeof d === 'string');
+  return new RequestRefused(code, error.message ?? 'Request refused', details, {
+    issues: code === ErrorCode.InvalidInput ? issuesOfResults(error.editResults) : [],
+    retryAfterSeconds: retryAfterFrom(retryAfterHeader, error.retryAfter),
+  });
+}
+
+/** An edit the service answered for and refused: its error's data, as an AppError says it. */
+function editRefusal(
+  results: unknown,
+  failure: EditResultBody,
+  retryAfterHeader: string | null,
+): RequestRefused {
+  const cause = appErrorFromEditResult(failure.error);
+  return new RequestRefused(cause.code, cause.message, [], {
+    issues: cause.code === ErrorCode.InvalidInput ? issuesOfResults(results) : [],
+    retryAfterSeconds: retryAfterFrom(retryAfterHeader, cause.retryAfterSeconds),
+  });
 }
 
 /** The default client: plain `fetch` against the ArcGIS REST endpoints. */
@@ -297,12 +334,10 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
       );
       if (!Array.isArray(body))
         throw new AppError(ErrorCode.Service, 'Unexpected applyEdits answer');
-      const results = (body as { addResults?: EditResultBody[] }[]).flatMap(
-        (l) => l.addResults ?? [],
-      );
+      const results = layersOf(body).flatMap((l) => l.addResults ?? []);
       const expected = edits.reduce((sum, layer) => sum + layer.adds.length, 0);
-      const failure = results.find((r) => r.success !== true);
-      if (failure) throw refusal(failure.error ?? { code: 500 }, retryAfter);
+      const failure = firstFailure(body);
+      if (failure) throw editRefusal(body, failure, retryAfter);
       if (results.length !== expected) {
         throw new AppError(ErrorCode.Service, 'applyEdits answered for fewer features than sent');
       }
@@ -326,9 +361,9 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
         'POST',
         requestOptions?.signal,
       );
-      const result = (body as { addResults?: EditResultBody[] }).addResults?.[0];
+      const result = (body as LayerResultsBody).addResults?.[0];
       if (!result) throw new AppError(ErrorCode.Service, 'No result for the change request');
-      if (result.success !== true) throw refusal(result.error ?? { code: 500 }, retryAfter);
+      if (result.success !== true) throw editRefusal(body, result, retryAfter);
     },
   };
 }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { AppError, ErrorCode } from '../../core/errors.js';
+import {
+  AppError,
+  ArcgisEditCode,
+  ErrorCode,
+  type EditResultError,
+  type FieldIssue,
+} from '../../core/errors.js';
 import {
   CAMERAS,
   CHANGE_REQUESTS,
@@ -46,13 +52,21 @@ export interface LayerEdits {
   readonly deletes?: readonly (number | string)[];
 }
 
+/**
+ * One edit's result, as ArcGIS's edit result object: a failure carries ArcGIS's `code` and a
+ * plain-English `description`, plus our data (`appCode`, `field`, `issues`, `retryAfter`).
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/edit-result-object/
+ */
 export interface EditResult {
   objectId: number;
   uniqueId: number;
   globalId: string | null;
   success: boolean;
-  error?: { code: number; description: string };
+  error?: EditResultError;
 }
+
+export type EditOperation = 'add' | 'update' | 'delete';
 
 export interface LayerEditResults {
   id: number;
@@ -78,18 +92,7 @@ export interface EditOptions {
   readonly useGlobalIds: boolean;
 }
 
-/** A refused edit: reported per edit, or for the whole call when rolling back. */
-class EditFailure extends Error {
-  readonly code: number;
-  readonly description: string;
-  constructor(code: number, description: string) {
-    super(description);
-    this.code = code;
-    this.description = description;
-  }
-}
-
-/** Why an edit was refused beyond its own values; reported as `field: CODE`, as issues are. */
+/** Why an edit was refused beyond its own values: issue codes, as the validator's are. */
 export const EditIssueCode = {
   /** A public registration is exactly one site: none, or several, were sent. */
   OneSiteRequired: 'ONE_SITE_REQUIRED',
@@ -101,6 +104,11 @@ export const EditIssueCode = {
   SeparateCall: 'SEPARATE_CALL',
   /** A value another row already holds (a registration reference, a GlobalID). */
   Duplicate: 'DUPLICATE',
+  /**
+   * A GlobalID naming no parent record this caller may use: one that does not exist and one
+   * out of reach get the same code, so the answer never tells whether a GlobalID exists.
+   */
+  ParentNotFound: 'PARENT_NOT_FOUND',
 } as const;
 export type EditIssueCode = (typeof EditIssueCode)[keyof typeof EditIssueCode];
 
@@ -111,20 +119,97 @@ export interface EditIssue {
   readonly limit?: readonly number[];
 }
 
-/** A problem with a whole call, placed on a layer's adds (and one add, when `index` is set). */
+/** A problem with the shape of a whole call, on the layer it concerns. */
 export interface CallIssue extends EditIssue {
-  readonly layer: string;
-  readonly index?: number;
+  readonly layerId: number;
 }
 
+const bounds = (limit: readonly number[] | undefined): string =>
+  limit && limit.length >= 2 ? ` (${limit[0]} to ${limit[1]})` : '';
+
+/** Each issue in plain English, for people reading a response (clients read the codes). */
+const ISSUE_WORDS: Readonly<Record<IssueCode | EditIssueCode, (issue: EditIssue) => string>> = {
+  REQUIRED: (i) => `${i.field} is required.`,
+  UNKNOWN_FIELD: (i) => `${i.field} is not a field that can be written here.`,
+  NOT_EDITABLE: (i) => `${i.field} cannot be given this value here.`,
+  WRONG_TYPE: (i) => `${i.field} has the wrong type of value.`,
+  TOO_LONG: (i) => `${i.field} is longer than ${i.limit?.[0] ?? 'allowed'} characters.`,
+  NOT_IN_DOMAIN: (i) => `${i.field} is not one of the allowed values.`,
+  OUT_OF_RANGE: (i) => `${i.field} is outside the allowed range${bounds(i.limit)}.`,
+  INVALID_EMAIL: (i) => `${i.field} is not a valid email address.`,
+  INVALID_PHONE: (i) => `${i.field} is not a phone number in international form.`,
+  INVALID_FORMAT: (i) => `${i.field} is not in the expected format.`,
+  CONTACT_REQUIRED: () => 'A phone number or an email address is required.',
+  BUSINESS_NAME_REQUIRED: (i) => `${i.field} is required for a site that is not a residence.`,
+  PREFERRED_CONTACT_MISSING: (i) => `${i.field} names a way of contact that is not filled in.`,
+  ONE_SITE_REQUIRED: () => 'A registration is exactly one site.',
+  CAMERA_REQUIRED: () => 'A registration needs at least one camera.',
+  NOT_THIS_SITE: (i) => `${i.field} must name the site sent with this camera.`,
+  SEPARATE_CALL: () => 'Change requests are sent in a call of their own.',
+  DUPLICATE: (i) => `Another record already has this ${i.field}.`,
+  PARENT_NOT_FOUND: (i) => `${i.field} names no record that can be used here.`,
+};
+
+/** Issues in plain English, one sentence each. */
 function describeIssues(issues: readonly EditIssue[]): string {
-  return issues.map((issue) => `${issue.field}: ${issue.code}`).join('; ');
+  return issues.map((issue) => ISSUE_WORDS[issue.code](issue)).join(' ');
 }
 
-/** `Sites add 0: GlobalID: REQUIRED`, `Cameras: adds: CAMERA_REQUIRED`, as edit problems read. */
-function describeCallIssue(issue: CallIssue): string {
-  const where = issue.index === undefined ? issue.layer : `${issue.layer} add ${issue.index}`;
-  return `${where}: ${describeIssues([issue])}`;
+/** A refusal of the values sent: every problem as data, and in words for people. */
+function refusal(
+  issues: readonly EditIssue[],
+  code: ErrorCode = ErrorCode.InvalidInput,
+  description = describeIssues(issues),
+): AppError {
+  return new AppError(code, description, [], { field: issues[0]?.field, issues });
+}
+
+/** DUPLICATE alone is a conflict with another record; anything else is an invalid value. */
+function refusalOf(issues: readonly EditIssue[]): AppError {
+  const conflict = issues.every((issue) => issue.code === EditIssueCode.Duplicate);
+  return refusal(issues, conflict ? ErrorCode.Conflict : ErrorCode.InvalidInput);
+}
+
+/** ArcGIS's number for a failed edit, from what failed (see {@link ArcgisEditCode}). */
+function arcgisEditCode(error: AppError, operation: EditOperation): number {
+  if (error.code === ErrorCode.NotFound) return ArcgisEditCode.ObjectMissing;
+  if (error.code === ErrorCode.Conflict) return ArcgisEditCode.Duplicate;
+  if (error.field === 'geometry') return ArcgisEditCode.GeometryNotSet;
+  if (error.field === 'GlobalID' && error.issues.some((i) => i.code === IssueCode.Required)) {
+    return ArcgisEditCode.MissingGlobalId;
+  }
+  // ArcGIS's documented answer to an update a rule refuses is 1019 (Apply Edits, example five).
+  return operation === 'update' ? ArcgisEditCode.UpdateRefused : ArcgisEditCode.General;
+}
+
+/** A failed edit's `error`: ArcGIS's code and description, then the data our widgets read. */
+export function editResultError(error: AppError, operation: EditOperation): EditResultError {
+  return {
+    code: arcgisEditCode(error, operation),
+    description: error.message,
+    appCode: error.code,
+    ...(error.field === undefined ? {} : { field: error.field }),
+    ...(error.issues.length === 0 ? {} : { issues: error.issues }),
+    ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
+  };
+}
+
+const ROLLED_BACK = 'Operation rolled back.';
+
+/**
+ * The call was undone because an edit failed with `rollbackOnFailure`: ArcGIS answers with
+ * its top-level error (`Unable to complete operation.`, each failure, then `Operation rolled
+ * back.`). `results` keeps every edit's result for the response: the failures with their
+ * errors, the rest as not applied (1003).
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/apply-edits-feature-service-layer/
+ */
+export class EditsRolledBack extends AppError {
+  readonly results: readonly LayerEditResults[];
+  constructor(failures: readonly string[], results: readonly LayerEditResults[]) {
+    super(ErrorCode.InvalidInput, 'Unable to complete operation.', [...failures, ROLLED_BACK]);
+    this.results = results;
+  }
 }
 
 function requireOperation(layer: LayerDef, view: ViewName, operation: Operation): void {
@@ -133,17 +218,22 @@ function requireOperation(layer: LayerDef, view: ViewName, operation: Operation)
   }
 }
 
-function readFeature(
-  raw: unknown,
-  index: number,
-): { attributes: Record<string, unknown>; geometry: unknown } {
+function readFeature(raw: unknown): { attributes: Record<string, unknown>; geometry: unknown } {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new EditFailure(1000, `Feature ${index} is not an object with attributes.`);
+    throw refusal(
+      [{ field: 'attributes', code: IssueCode.WrongType }],
+      ErrorCode.InvalidInput,
+      'The feature is not an object with attributes.',
+    );
   }
   const feature = raw as { attributes?: unknown; geometry?: unknown };
   const attributes = feature.attributes ?? {};
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    throw new EditFailure(1000, `Feature ${index} has no attributes object.`);
+    throw refusal(
+      [{ field: 'attributes', code: IssueCode.WrongType }],
+      ErrorCode.InvalidInput,
+      'The feature has no attributes object.',
+    );
   }
   return { attributes: { ...(attributes as Record<string, unknown>) }, geometry: feature.geometry };
 }
@@ -154,8 +244,10 @@ function readPoint(
   required: boolean,
 ): StoredPoint | null | undefined {
   if (layer.kind !== 'point') return undefined;
+  const refused = (code: IssueCode, description: string) =>
+    refusal([{ field: 'geometry', code }], ErrorCode.InvalidInput, description);
   if (geometry === undefined || geometry === null) {
-    if (required) throw new EditFailure(1000, `${layer.name} needs a point geometry.`);
+    if (required) throw refused(IssueCode.Required, `${layer.name} needs a point geometry.`);
     return undefined;
   }
   const g = geometry as { x?: unknown; y?: unknown; spatialReference?: unknown };
@@ -165,7 +257,7 @@ function readPoint(
     !Number.isFinite(g.x) ||
     !Number.isFinite(g.y)
   ) {
-    throw new EditFailure(1000, 'Geometry must be a point with numeric x and y.');
+    throw refused(IssueCode.WrongType, 'Geometry must be a point with numeric x and y.');
   }
   let wkid: number;
   try {
@@ -174,15 +266,18 @@ function readPoint(
       4326,
     );
   } catch (error) {
-    throw new EditFailure(
-      1000,
+    throw refused(
+      IssueCode.InvalidFormat,
       error instanceof Error ? error.message : 'Unsupported spatial reference.',
     );
   }
   const [projected] =
     wkid === 4326 ? [[g.x, g.y] as [number, number]] : projectPoints([[g.x, g.y]], wkid, 4326);
   if (!projected || Math.abs(projected[0]) > 180 || Math.abs(projected[1]) > 90) {
-    throw new EditFailure(1000, 'Geometry is outside the valid range of longitude and latitude.');
+    throw refused(
+      IssueCode.OutOfRange,
+      'Geometry is outside the valid range of longitude and latitude.',
+    );
   }
   return { x: projected[0], y: projected[1] };
 }
@@ -255,11 +350,9 @@ function checkReferences(db: Database, layer: LayerDef, view: ViewName, values: 
           `SELECT 1 FROM ${tableName(origin)} WHERE "GlobalID" = ? AND (${definition.sql})`,
         ).get(key, ...definition.params) !== undefined;
     }
-    if (!usable)
-      throw new EditFailure(
-        1000,
-        `${rel.destinationKey}: no ${origin.name} record here has that GlobalID.`,
-      );
+    if (!usable) {
+      throw refusal([{ field: rel.destinationKey, code: EditIssueCode.ParentNotFound }]);
+    }
   }
 }
 
@@ -313,8 +406,10 @@ export type PublicCall =
 
 /**
  * The public view takes whole registrations or change requests, nothing in between: one
- * site with its client GlobalID (`useGlobalIds`) and at least one camera, or change requests
- * alone. Checked on the call as sent, before anything is written.
+ * site (sent with `useGlobalIds`, so its cameras can name it) and at least one camera, or
+ * change requests alone. Checked on the call as sent, before anything is written; these are
+ * problems of the call, not of a feature, so they are answered for the whole call. The
+ * site's own GlobalID is checked with the site, as any attribute is.
  */
 export function checkPublicCall(
   edits: readonly LayerEdits[],
@@ -322,44 +417,42 @@ export function checkPublicCall(
   useGlobalIds: boolean,
 ): PublicCall {
   const addsOf = (name: string) =>
-    edits.flatMap((edit, i) =>
-      layers[i]?.name === name ? (edit.adds ?? []).map((raw, index) => ({ raw, index })) : [],
-    );
+    edits.flatMap((edit, i) => (layers[i]?.name === name ? (edit.adds ?? []) : []));
   const sites = addsOf(SITES.name);
   const cameras = addsOf(CAMERAS.name);
   if (sites.length === 0 && cameras.length === 0) return { ok: true };
 
   const issues: CallIssue[] = [];
   if (addsOf(CHANGE_REQUESTS.name).length > 0) {
-    issues.push({ layer: CHANGE_REQUESTS.name, field: 'adds', code: EditIssueCode.SeparateCall });
+    issues.push({
+      layerId: CHANGE_REQUESTS.id,
+      field: 'adds',
+      code: EditIssueCode.SeparateCall,
+    });
   }
   if (sites.length !== 1) {
-    issues.push({ layer: SITES.name, field: 'adds', code: EditIssueCode.OneSiteRequired });
+    issues.push({ layerId: SITES.id, field: 'adds', code: EditIssueCode.OneSiteRequired });
   }
   if (cameras.length === 0) {
-    issues.push({ layer: CAMERAS.name, field: 'adds', code: EditIssueCode.CameraRequired });
+    issues.push({ layerId: CAMERAS.id, field: 'adds', code: EditIssueCode.CameraRequired });
   }
-  let siteGlobalId: string | undefined;
-  const [site] = sites;
-  if (site && sites.length === 1) {
-    // Cameras name their site by the GlobalID the client gave it, which only useGlobalIds keeps.
-    const raw = (site.raw as { attributes?: unknown } | null)?.attributes;
-    const attributes = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-    const key = givenGlobalIdKey(attributes);
-    const value = key === undefined ? undefined : attributes[key];
-    const given = typeof value === 'string' && value.trim() !== '' ? normalizeGuid(value) : '';
-    const at = { layer: SITES.name, index: site.index, field: 'GlobalID' };
-    if (!useGlobalIds) {
-      issues.push({ layer: SITES.name, field: 'useGlobalIds', code: IssueCode.Required });
-    } else if (given === '') {
-      issues.push({ ...at, code: IssueCode.Required });
-    } else if (!GLOBAL_ID.test(given)) {
-      issues.push({ ...at, code: IssueCode.InvalidFormat });
-    } else {
-      siteGlobalId = given;
-    }
+  // Cameras name their site by the GlobalID the client gave it, which only useGlobalIds keeps.
+  if (sites.length === 1 && !useGlobalIds) {
+    issues.push({ layerId: SITES.id, field: 'useGlobalIds', code: IssueCode.Required });
   }
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, siteGlobalId };
+  if (issues.length > 0) return { ok: false, issues };
+  const given = givenGlobalId(sites[0]);
+  return given !== null && GLOBAL_ID.test(given) ? { ok: true, siteGlobalId: given } : { ok: true };
+}
+
+/** The GlobalID a feature was sent with (normalized), or null when it has none. */
+function givenGlobalId(raw: unknown): string | null {
+  const attributes = (raw as { attributes?: unknown } | null | undefined)?.attributes;
+  if (!attributes || typeof attributes !== 'object') return null;
+  const record = attributes as Record<string, unknown>;
+  const key = givenGlobalIdKey(record);
+  const value = key === undefined ? undefined : record[key];
+  return typeof value === 'string' && value.trim() !== '' ? normalizeGuid(value) : null;
 }
 
 /** Whether another row of `layer` than `objectId` already holds this registration reference. */
@@ -422,46 +515,57 @@ function sameRegistration(
   return true;
 }
 
+/** An edit that was not tried, or was undone, because another one failed. */
+function notApplied(objectId: number, globalId: string | null): EditResult {
+  return {
+    objectId,
+    uniqueId: objectId,
+    globalId,
+    success: false,
+    error: { code: ArcgisEditCode.RolledBack, description: ROLLED_BACK },
+  };
+}
+
 function addOne(
   ctx: EditContext,
   layer: LayerDef,
   raw: unknown,
-  index: number,
   options: EditOptions,
   now: number,
   publicCall?: PublicCall,
   siteRefused = false,
 ): EditResult {
-  const { attributes, geometry } = readFeature(raw, index);
+  const { attributes, geometry } = readFeature(raw);
   let globalId: string | null = null;
-  const givenGlobalId = givenGlobalIdKey(attributes);
-  if (givenGlobalId) {
-    const value = attributes[givenGlobalId];
-    delete attributes[givenGlobalId];
+  const globalIdKey = givenGlobalIdKey(attributes);
+  if (globalIdKey) {
+    const value = attributes[globalIdKey];
+    delete attributes[globalIdKey];
     if (options.useGlobalIds && typeof value === 'string' && value.trim() !== '') {
       globalId = normalizeGuid(value);
       if (!GLOBAL_ID.test(globalId)) {
-        throw new EditFailure(1000, 'GlobalID is not a valid GUID.');
+        throw refusal([{ field: 'GlobalID', code: IssueCode.InvalidFormat }]);
       }
       // A retried add (the first answer was lost) finds its own row: same GlobalID, no duplicate.
       const existing = objectIdOfGlobalId(ctx.db, layer, globalId);
       if (existing !== undefined) {
         if (!sameRegistration(ctx, layer, existing, attributes, publicCall)) {
-          throw new EditFailure(
-            1000,
-            describeIssues([{ field: 'GlobalID', code: EditIssueCode.Duplicate }]),
-          );
+          throw refusalOf([{ field: 'GlobalID', code: EditIssueCode.Duplicate }]);
         }
         return { objectId: existing, uniqueId: existing, globalId, success: true };
       }
     }
+  }
+  // A registration's site needs the GlobalID its cameras name (checkPublicCall).
+  if (publicCall?.ok && ctx.view === 'public' && layer.name === SITES.name && globalId === null) {
+    throw refusal([{ field: 'GlobalID', code: IssueCode.Required }]);
   }
   for (const key of Object.keys(attributes))
     if (key.toLowerCase() === 'objectid') delete attributes[key];
   for (const key of Object.keys(attributes)) if (alwaysServerSet(key)) delete attributes[key];
 
   const result = validateAttributes(layer, attributes, { view: ctx.view, mode: 'create' });
-  if (!result.ok) throw new EditFailure(1000, describeIssues(result.issues));
+  if (!result.ok) throw refusal(result.issues);
   const point = readPoint(layer, geometry, true);
   const values: Row = { ...serverDefaults(layer, ctx.view, ctx.caller, now), ...result.value };
   // Never let a caller pick the server-set values the view does not show them.
@@ -470,10 +574,10 @@ function addOne(
     if (!shown.has(name) || alwaysServerSet(name)) values[name] = value;
   }
   const refused = addIssues(ctx, layer, values, publicCall);
-  if (refused.length > 0) throw new EditFailure(1000, describeIssues(refused));
+  if (refused.length > 0) throw refusalOf(refused);
   // The registration's site was refused, so the call fails: a camera reports only its own
   // problems, not that its site is missing.
-  if (siteRefused && layer.name === CAMERAS.name) return failed(undefined);
+  if (siteRefused && layer.name === CAMERAS.name) return notApplied(-1, globalId);
   values.GlobalID = globalId ?? newGlobalId();
   checkReferences(ctx.db, layer, ctx.view, values);
   chainAudit(ctx.db, layer, values);
@@ -487,46 +591,48 @@ function resolveTarget(
   attributes: Record<string, unknown>,
   options: EditOptions,
 ): number {
-  const key = Object.keys(attributes).find(
-    (k) => k.toLowerCase() === (options.useGlobalIds ? 'globalid' : 'objectid'),
-  );
+  const name = options.useGlobalIds ? 'GlobalID' : 'OBJECTID';
+  const key = Object.keys(attributes).find((k) => k.toLowerCase() === name.toLowerCase());
   const value = key === undefined ? undefined : attributes[key];
   if (options.useGlobalIds) {
-    if (typeof value !== 'string')
-      throw new EditFailure(1000, 'Update needs the GlobalID of the feature.');
+    if (typeof value !== 'string') throw refusal([{ field: name, code: IssueCode.Required }]);
     const id = objectIdOfGlobalId(ctx.db, layer, normalizeGuid(value));
-    if (id === undefined) throw new EditFailure(1019, 'No feature has that GlobalID.');
+    if (id === undefined) throw missing(name, 'No feature has that GlobalID.');
     return id;
   }
   if (typeof value !== 'number' || !Number.isSafeInteger(value))
-    throw new EditFailure(1000, 'Update needs the OBJECTID of the feature.');
+    throw refusal([{ field: name, code: IssueCode.Required }]);
   return value;
+}
+
+/** The feature an update or delete names does not exist (ArcGIS: 1011, Object is missing). */
+function missing(field: string, description: string): AppError {
+  return new AppError(ErrorCode.NotFound, description, [], { field });
 }
 
 function updateOne(
   ctx: EditContext,
   layer: LayerDef,
   raw: unknown,
-  index: number,
   options: EditOptions,
   now: number,
 ): EditResult {
-  const { attributes, geometry } = readFeature(raw, index);
+  const { attributes, geometry } = readFeature(raw);
   const objectId = resolveTarget(ctx, layer, attributes, options);
   const existing = getRow(ctx.db, layer, objectId);
-  if (!existing) throw new EditFailure(1019, `No feature has OBJECTID ${objectId}.`);
+  if (!existing) throw missing('OBJECTID', `No feature has OBJECTID ${objectId}.`);
   for (const key of Object.keys(attributes)) {
     if (['objectid', 'globalid'].includes(key.toLowerCase()) || alwaysServerSet(key))
       delete attributes[key];
   }
   const result = validateAttributes(layer, attributes, { view: ctx.view, mode: 'patch' });
-  if (!result.ok) throw new EditFailure(1000, describeIssues(result.issues));
+  if (!result.ok) throw refusal(result.issues);
   const merged = { ...existing.attributes, ...result.value };
   const cross: EditIssue[] = crossFieldIssues(layer, merged);
   if (referenceTaken(ctx.db, layer, result.value.registration_ref, objectId)) {
     cross.push({ field: 'registration_ref', code: EditIssueCode.Duplicate });
   }
-  if (cross.length > 0) throw new EditFailure(1000, describeIssues(cross));
+  if (cross.length > 0) throw refusalOf(cross);
   const values: Row = { ...result.value };
   if (layer.fields.some((f) => f.name === 'Editor')) {
     values.Editor = callerName(ctx.caller);
@@ -559,8 +665,11 @@ function deleteOne(
     objectId = target;
   }
   const existing = objectId === undefined ? undefined : getRow(ctx.db, layer, objectId);
-  if (objectId === undefined || !existing)
-    throw new EditFailure(1019, `No feature matches ${String(target)}.`);
+  if (objectId === undefined || !existing) {
+    throw typeof target === 'string'
+      ? missing('GlobalID', 'No feature has that GlobalID.')
+      : missing('OBJECTID', `No feature has OBJECTID ${target}.`);
+  }
   // Composite relationships: a site's cameras and contact entries go with it.
   for (const rel of RELATIONSHIPS) {
     if (rel.originLayerId !== layer.id) continue;
@@ -581,24 +690,44 @@ function deleteOne(
   };
 }
 
-function failed(error: unknown, globalId: string | null = null): EditResult {
-  const failure =
-    error instanceof EditFailure ? error : new EditFailure(1000, 'Unable to complete the edit.');
+/**
+ * The feature a failed edit named, as far as the request tells (a failed add has no
+ * OBJECTID; its GlobalID is reported when the client chose it).
+ */
+function requestedIds(
+  operation: EditOperation,
+  raw: unknown,
+  options: EditOptions,
+): { objectId: number; globalId: string | null } {
+  if (operation === 'delete') {
+    return typeof raw === 'number'
+      ? { objectId: raw, globalId: null }
+      : { objectId: -1, globalId: typeof raw === 'string' ? normalizeGuid(raw) : null };
+  }
+  const given = options.useGlobalIds ? givenGlobalId(raw) : null;
+  const globalId = given !== null && GLOBAL_ID.test(given) ? given : null;
+  if (operation === 'add') return { objectId: -1, globalId };
+  const attributes = (raw as { attributes?: unknown } | null | undefined)?.attributes;
+  const record = (attributes && typeof attributes === 'object' ? attributes : {}) as Record<
+    string,
+    unknown
+  >;
+  const key = Object.keys(record).find((k) => k.toLowerCase() === 'objectid');
+  const objectId = key === undefined ? undefined : record[key];
   return {
-    objectId: -1,
-    uniqueId: -1,
+    objectId: typeof objectId === 'number' && Number.isSafeInteger(objectId) ? objectId : -1,
     globalId,
-    success: false,
-    error: { code: failure.code, description: failure.description },
   };
 }
 
 /**
- * Applies edits to one or more layers in a single `BEGIN IMMEDIATE` transaction.
- * With `rollbackOnFailure`, one failed edit undoes all and the call fails with every
- * problem listed; without it, each edit stands or falls alone (savepoints). Through the
- * public view a call is one whole registration or change requests alone
- * ({@link checkPublicCall}), and always all or nothing, whatever `rollbackOnFailure` says.
+ * Applies edits to one or more layers in a single `BEGIN IMMEDIATE` transaction and answers
+ * per edit, as ArcGIS does. With `rollbackOnFailure`, one failed edit undoes all and the call
+ * fails with {@link EditsRolledBack} (ArcGIS's top-level error); without it, each edit stands
+ * or falls alone (savepoints) and a failed one is reported in its result. Through the public
+ * view a call is one whole registration or change requests alone ({@link checkPublicCall},
+ * refused for the whole call with its issues as data), and always all or nothing, whatever
+ * `rollbackOnFailure` says (ArcGIS: `supportsRollbackOnFailureParameter` false).
  */
 export function applyEdits(
   ctx: EditContext,
@@ -625,22 +754,43 @@ export function applyEdits(
     throw new AppError(
       ErrorCode.InvalidInput,
       'Unable to complete operation.',
-      publicCall.issues.map(describeCallIssue),
+      publicCall.issues.map((issue) => ISSUE_WORDS[issue.code](issue)),
+      { issues: publicCall.issues.map(wireIssue) },
     );
   }
   // A registration half stored is worse than none: the public view never keeps part of a call.
   const rollbackOnFailure = options.rollbackOnFailure || ctx.view === 'public';
-  const problems: string[] = [];
+  const failures: string[] = [];
   let siteRefused = false;
 
-  const run = (label: string, work: () => EditResult): EditResult => {
+  const refused = (
+    error: unknown,
+    label: string,
+    operation: EditOperation,
+    raw: unknown,
+  ): EditResult => {
+    if (!(error instanceof AppError)) throw error;
+    failures.push(`${label}: ${error.message}`);
+    const { objectId, globalId } = requestedIds(operation, raw, options);
+    return {
+      objectId,
+      uniqueId: objectId,
+      globalId,
+      success: false,
+      error: editResultError(error, operation),
+    };
+  };
+  const run = (
+    operation: EditOperation,
+    label: string,
+    raw: unknown,
+    work: () => EditResult,
+  ): EditResult => {
     if (rollbackOnFailure) {
       try {
         return work();
       } catch (error) {
-        if (!(error instanceof EditFailure)) throw error;
-        problems.push(`${label}: ${error.description}`);
-        return failed(error);
+        return refused(error, label, operation, raw);
       }
     }
     ctx.db.exec('SAVEPOINT edit');
@@ -651,8 +801,7 @@ export function applyEdits(
     } catch (error) {
       ctx.db.exec('ROLLBACK TO edit');
       ctx.db.exec('RELEASE edit');
-      if (!(error instanceof EditFailure)) throw error;
-      return failed(error);
+      return refused(error, label, operation, raw);
     }
   };
 
@@ -662,29 +811,31 @@ export function applyEdits(
       const out = edits.map((edit, i) => {
         const layer = layers[i] as LayerDef;
         const addResults = (edit.adds ?? []).map((raw, index) =>
-          run(`${layer.name} add ${index}`, () =>
-            addOne(ctx, layer, raw, index, options, now, publicCall, siteRefused),
+          run('add', `${layer.name} add ${index}`, raw, () =>
+            addOne(ctx, layer, raw, options, now, publicCall, siteRefused),
           ),
         );
         if (publicCall && layer.name === SITES.name && addResults.some((r) => !r.success)) {
           siteRefused = true;
         }
         const updateResults = (edit.updates ?? []).map((raw, index) =>
-          run(`${layer.name} update ${index}`, () =>
-            updateOne(ctx, layer, raw, index, options, now),
+          run('update', `${layer.name} update ${index}`, raw, () =>
+            updateOne(ctx, layer, raw, options, now),
           ),
         );
         const deleteResults = (edit.deletes ?? []).map((target, index) =>
-          run(`${layer.name} delete ${index}`, () => deleteOne(ctx, layer, target, options)),
+          run('delete', `${layer.name} delete ${index}`, target, () =>
+            deleteOne(ctx, layer, target, options),
+          ),
         );
         return { id: layer.id, addResults, updateResults, deleteResults };
       });
-      if (problems.length > 0) throw new RollBack();
+      if (rollbackOnFailure && failures.length > 0) throw new RollBack(out);
       return out;
     });
   } catch (error) {
     if (error instanceof RollBack) {
-      throw new AppError(ErrorCode.InvalidInput, 'Unable to complete operation.', problems);
+      throw new EditsRolledBack(failures, error.results.map(undone(edits, options)));
     }
     throw error;
   }
@@ -698,4 +849,34 @@ export function applyEdits(
   }));
 }
 
-class RollBack extends Error {}
+/** A call issue as the wire carries it. */
+function wireIssue(issue: CallIssue): FieldIssue {
+  return { field: issue.field, code: issue.code, layerId: issue.layerId };
+}
+
+/** Each layer's results once the call was rolled back: what had succeeded was not applied. */
+function undone(
+  edits: readonly LayerEdits[],
+  options: EditOptions,
+): (layer: LayerEditResults, i: number) => LayerEditResults {
+  const kept = (r: EditResult) => (r.success ? notApplied(r.objectId, r.globalId) : r);
+  return (layer, i) => ({
+    ...layer,
+    // An add's OBJECTID and a GlobalID the server made were never kept; report as for a failure.
+    addResults: layer.addResults.map((r, index) =>
+      r.success
+        ? notApplied(-1, requestedIds('add', edits[i]?.adds?.[index], options).globalId)
+        : r,
+    ),
+    updateResults: layer.updateResults.map(kept),
+    deleteResults: layer.deleteResults.map(kept),
+  });
+}
+
+class RollBack extends Error {
+  readonly results: LayerEditResults[];
+  constructor(results: LayerEditResults[]) {
+    super('rolled back');
+    this.results = results;
+  }
+}

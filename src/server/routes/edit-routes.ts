@@ -1,14 +1,26 @@
-import type { FastifyRequest } from 'fastify';
-import { AppError, ErrorCode } from '../../core/errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode, errorCodeFromArcgis } from '../../core/errors.js';
+import { validateChangePayload } from '../../core/registration/change-request.js';
+import { normalizeReference } from '../../core/registration/registration-codes.js';
+import { CHANGE_REQUESTS, SITES } from '../../core/schema/registry-schema.js';
 import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
 import { layerById } from '../../core/schema/views.js';
-import { notPermitted } from '../arcgis-error.js';
+import {
+  crossFieldIssues,
+  IssueCode,
+  type ValidationIssue,
+} from '../../core/validation/validate-attributes.js';
+import { notPermitted, toArcgisError } from '../arcgis-error.js';
 import {
   applyReviewedChangeRequests,
   settleChangeRequest,
 } from '../change-requests/process-change-requests.js';
+import { getRow, type Row } from '../db/feature-rows.js';
+import { prepared, type Database } from '../db/open-database.js';
+import { tableName } from '../db/registry-tables.js';
 import {
   applyEdits,
+  EditsRolledBack,
   type EditResult,
   type LayerEditResults,
   type LayerEdits,
@@ -87,9 +99,7 @@ function edit(
   }
   const settleAdd = context.processChangeRequests
     ? (layer: LayerDef, result: EditResult): EditResult =>
-        layer.name === 'ChangeRequests'
-          ? settleChangeRequest(context.db, result, { clientKey: request.ip })
-          : result
+        layer.name === CHANGE_REQUESTS.name ? settleChange(context.db, result, request.ip) : result
     : undefined;
   const results = applyEdits(
     { db: context.db, view, caller: request.caller, settleAdd },
@@ -108,6 +118,97 @@ function edit(
   return results;
 }
 
+/**
+ * Settles a change request as it is stored, and puts the refusal's data in its result's
+ * error beside the processor's code and words: our code (`appCode`) and, for an invalid
+ * update, its problems field by field (`issues`).
+ */
+function settleChange(db: Database, result: EditResult, clientKey: string): EditResult {
+  // Read first: the processor wipes the payload once the request is settled.
+  const sent = getRow(db, CHANGE_REQUESTS, result.objectId)?.attributes;
+  const settled = settleChangeRequest(db, result, { clientKey });
+  const error = settled.error;
+  if (settled.success || !error) return settled;
+  const appCode = errorCodeFromArcgis(error.code);
+  const issues = appCode === ErrorCode.InvalidInput && sent ? payloadIssues(db, sent) : [];
+  return { ...settled, error: { ...error, appCode, ...(issues.length > 0 ? { issues } : {}) } };
+}
+
+/**
+ * The problems with a refused update's payload, checked again as the processor checks it
+ * (the payload as sent, against the site as stored), because the processor reports them
+ * only as text. A request sent again finds its payload wiped and gets none, as before.
+ */
+function payloadIssues(db: Database, sent: Row): ValidationIssue[] {
+  if (typeof sent.payload !== 'string' || typeof sent.registration_ref !== 'string') return [];
+  const site = prepared(
+    db,
+    `SELECT "OBJECTID" AS id FROM ${tableName(SITES)} WHERE registration_ref = ?`,
+  ).get(normalizeReference(sent.registration_ref)) as { id: number } | undefined;
+  const stored = site && getRow(db, SITES, site.id)?.attributes;
+  if (!stored) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(sent.payload);
+  } catch {
+    return [{ field: 'payload', code: IssueCode.WrongType }];
+  }
+  const checked = validateChangePayload(parsed);
+  if (!checked.ok) return [...checked.issues];
+  return crossFieldIssues(SITES, { ...stored, ...checked.site });
+}
+
+/** The body a route answers with, from the results of its one call to {@link applyEdits}. */
+type Shape = (results: readonly LayerEditResults[]) => unknown;
+
+const SERVICE_RESULTS: Shape = (results) => results;
+const LAYER_RESULTS: Shape = ([result]) => ({
+  addResults: result?.addResults ?? [],
+  updateResults: result?.updateResults ?? [],
+  deleteResults: result?.deleteResults ?? [],
+});
+const ADD_RESULTS: Shape = ([result]) => ({ addResults: result?.addResults ?? [] });
+const UPDATE_RESULTS: Shape = ([result]) => ({ updateResults: result?.updateResults ?? [] });
+const DELETE_RESULTS: Shape = ([result]) => ({ deleteResults: result?.deleteResults ?? [] });
+
+/**
+ * Runs an edit call and answers it: per-edit results as ArcGIS shapes them, or, when the
+ * call was refused as a whole, ArcGIS's top-level error with its data beside the words:
+ * `issues` for a call of the wrong shape, and `editResults` (each edit's result in this
+ * route's shape) when the call was rolled back. ArcGIS clients ignore both keys. Other
+ * failures (403, 413, bad JSON, tokens) go to the server's one error mapper.
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/apply-edits-feature-service-layer/
+ */
+function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  shape: Shape,
+  run: () => readonly LayerEditResults[],
+): FastifyReply {
+  const params = request.params_;
+  let results: readonly LayerEditResults[];
+  try {
+    results = run();
+  } catch (error) {
+    if (!(
+      error instanceof EditsRolledBack ||
+      (error instanceof AppError && error.issues.length > 0)
+    ))
+      throw error;
+    const { error: envelope } = toArcgisError(error, (e) => request.log.error(e));
+    return send(reply, params, {
+      error: {
+        ...envelope,
+        ...(error.issues.length > 0 ? { issues: error.issues } : {}),
+        ...(error instanceof EditsRolledBack ? { editResults: shape(error.results) } : {}),
+      },
+    });
+  }
+  const body = shape(results);
+  return send(reply, params, Array.isArray(body) ? body : withMoment(params, body as object));
+}
+
 function featureList(params: Params, name: string): unknown[] | undefined {
   const value = jsonParam(params, name);
   if (value === undefined) return undefined;
@@ -118,7 +219,7 @@ function featureList(params: Params, name: string): unknown[] | undefined {
   return value;
 }
 
-const withMoment = (params: Params, body: Record<string, unknown>) =>
+const withMoment = (params: Params, body: object) =>
   boolParam(params, 'returnEditMoment', false) ? { ...body, editMoment: Date.now() } : body;
 
 /** The layer edits of a service-level `applyEdits` call. */
@@ -193,13 +294,13 @@ export const EDIT_ROUTES: readonly RouteDef[] = [
     access: BY_VIEW,
     purpose: 'Edits across layers in one transaction',
     rate: 'anonymous-edit',
-    handler: (request, reply, context) => {
-      const params = request.params_;
-      const view = viewFor(request);
-      const flags = editFlags(params);
-      const results = edit(request, context, view, serviceEdits(params, flags), flags);
-      return send(reply, params, results);
-    },
+    handler: (request, reply, context) =>
+      respond(request, reply, SERVICE_RESULTS, () => {
+        const params = request.params_;
+        const view = viewFor(request);
+        const flags = editFlags(params);
+        return edit(request, context, view, serviceEdits(params, flags), flags);
+      }),
   },
   {
     methods: WRITE,
@@ -207,38 +308,30 @@ export const EDIT_ROUTES: readonly RouteDef[] = [
     access: BY_VIEW,
     purpose: 'Add, update and delete features',
     rate: 'anonymous-edit',
-    handler: (request, reply, context) => {
-      const params = request.params_;
-      const view = viewFor(request);
-      const layer = layerFor(request, view);
-      const flags = editFlags(params);
-      const deletes = flags.useGlobalIds
-        ? stringListParam(params, 'deletes')
-        : idListParam(params, 'deletes');
-      const [result] = edit(
-        request,
-        context,
-        view,
-        [
-          {
-            layerId: layer.id,
-            adds: featureList(params, 'adds'),
-            updates: featureList(params, 'updates'),
-            deletes,
-          },
-        ],
-        flags,
-      );
-      return send(
-        reply,
-        params,
-        withMoment(params, {
-          addResults: result?.addResults ?? [],
-          updateResults: result?.updateResults ?? [],
-          deleteResults: result?.deleteResults ?? [],
-        }),
-      );
-    },
+    handler: (request, reply, context) =>
+      respond(request, reply, LAYER_RESULTS, () => {
+        const params = request.params_;
+        const view = viewFor(request);
+        const layer = layerFor(request, view);
+        const flags = editFlags(params);
+        const deletes = flags.useGlobalIds
+          ? stringListParam(params, 'deletes')
+          : idListParam(params, 'deletes');
+        return edit(
+          request,
+          context,
+          view,
+          [
+            {
+              layerId: layer.id,
+              adds: featureList(params, 'adds'),
+              updates: featureList(params, 'updates'),
+              deletes,
+            },
+          ],
+          flags,
+        );
+      }),
   },
   {
     methods: WRITE,
@@ -246,19 +339,19 @@ export const EDIT_ROUTES: readonly RouteDef[] = [
     access: BY_VIEW,
     purpose: 'Add features',
     rate: 'anonymous-edit',
-    handler: (request, reply, context) => {
-      const params = request.params_;
-      const view = viewFor(request);
-      const layer = layerFor(request, view);
-      const [result] = edit(
-        request,
-        context,
-        view,
-        [{ layerId: layer.id, adds: featureList(params, 'features') ?? [] }],
-        editFlags(params),
-      );
-      return send(reply, params, withMoment(params, { addResults: result?.addResults ?? [] }));
-    },
+    handler: (request, reply, context) =>
+      respond(request, reply, ADD_RESULTS, () => {
+        const params = request.params_;
+        const view = viewFor(request);
+        const layer = layerFor(request, view);
+        return edit(
+          request,
+          context,
+          view,
+          [{ layerId: layer.id, adds: featureList(params, 'features') ?? [] }],
+          editFlags(params),
+        );
+      }),
   },
   {
     methods: WRITE,
@@ -266,23 +359,19 @@ export const EDIT_ROUTES: readonly RouteDef[] = [
     access: BY_VIEW,
     purpose: 'Update features',
     rate: 'anonymous-edit',
-    handler: (request, reply, context) => {
-      const params = request.params_;
-      const view = viewFor(request);
-      const layer = layerFor(request, view);
-      const [result] = edit(
-        request,
-        context,
-        view,
-        [{ layerId: layer.id, updates: featureList(params, 'features') ?? [] }],
-        editFlags(params),
-      );
-      return send(
-        reply,
-        params,
-        withMoment(params, { updateResults: result?.updateResults ?? [] }),
-      );
-    },
+    handler: (request, reply, context) =>
+      respond(request, reply, UPDATE_RESULTS, () => {
+        const params = request.params_;
+        const view = viewFor(request);
+        const layer = layerFor(request, view);
+        return edit(
+          request,
+          context,
+          view,
+          [{ layerId: layer.id, updates: featureList(params, 'features') ?? [] }],
+          editFlags(params),
+        );
+      }),
   },
   {
     methods: WRITE,
@@ -290,20 +379,16 @@ export const EDIT_ROUTES: readonly RouteDef[] = [
     access: BY_VIEW,
     purpose: 'Delete features',
     rate: 'anonymous-edit',
-    handler: (request, reply, context) => {
-      const params = request.params_;
-      const view = viewFor(request);
-      const layer = layerFor(request, view);
-      const targets = deleteSelection(context, params, layer, view);
-      const [result] = edit(request, context, view, [{ layerId: layer.id, deletes: targets }], {
-        rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true),
-        useGlobalIds: false,
-      });
-      return send(
-        reply,
-        params,
-        withMoment(params, { deleteResults: result?.deleteResults ?? [] }),
-      );
-    },
+    handler: (request, reply, context) =>
+      respond(request, reply, DELETE_RESULTS, () => {
+        const params = request.params_;
+        const view = viewFor(request);
+        const layer = layerFor(request, view);
+        const targets = deleteSelection(context, params, layer, view);
+        return edit(request, context, view, [{ layerId: layer.id, deletes: targets }], {
+          rollbackOnFailure: boolParam(params, 'rollbackOnFailure', true),
+          useGlobalIds: false,
+        });
+      }),
   },
 ];

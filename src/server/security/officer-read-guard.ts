@@ -35,8 +35,8 @@ export interface OfficerReadLimits {
 export const DEFAULT_OFFICER_READ_LIMITS: OfficerReadLimits = {
   maxSpanMeters: CONTACT_SEARCH_MAX_SPAN_METERS,
   maxSitesPerRequest: 1_000,
-  maxSitesPerDay: 5_000,
-  flagSitesPerDay: 2_000,
+  maxSitesPerDay: 2_000,
+  flagSitesPerDay: 500,
 };
 
 const DAY_MS = 86_400_000;
