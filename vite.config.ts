@@ -74,6 +74,9 @@ const prebundled = [
   'leaflet',
   'esri-leaflet',
   ...[
+    'identity/IdentityManager',
+    'identity/OAuthInfo',
+    'layers/FeatureLayer',
     'Basemap',
     'Graphic',
     'Map',

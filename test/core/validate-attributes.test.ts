@@ -414,3 +414,26 @@ describe('updates', () => {
     ).toMatchObject({ ok: true });
   });
 });
+
+describe('registration references', () => {
+  it('keep their characters on Sites (look-alikes refused), are read tolerantly on ChangeRequests', () => {
+    const canonical = 'QG1S-AB2C-D3EF';
+    for (const typed of [canonical, 'qg1s-ab2c-d3ef', 'QG1SAB2CD3EF', 'qg1s ab2c d3ef']) {
+      expect(
+        validateAttributes(SITES, { registration_ref: typed }, { view: 'source', mode: 'patch' }),
+      ).toEqual({ ok: true, value: { registration_ref: canonical } });
+    }
+    for (const typed of ['QGIS-AB2C-D3EF', 'qgis-ab2c-d3ef', 'QG1S-AB2C-D3EL', 'QG1S-AB2C-DOEF']) {
+      expect(
+        validateAttributes(SITES, { registration_ref: typed }, { view: 'source', mode: 'patch' }),
+      ).toEqual({ ok: false, issues: [{ field: 'registration_ref', code: 'INVALID_FORMAT' }] });
+    }
+    expect(
+      validateAttributes(
+        CHANGE_REQUESTS,
+        { registration_ref: 'qgis-ab2c-d3ef', manage_code: 'x', request_type: 'reconfirm' },
+        { view: 'public', mode: 'create' },
+      ),
+    ).toMatchObject({ ok: true, value: { registration_ref: canonical } });
+  });
+});

@@ -706,3 +706,19 @@ describe('5. limits and references across a call', () => {
     expect(count('contact_log', 'site_guid = ?', hidden.g)).toBe(0);
   });
 });
+
+describe('6. a reference is stored as it was given', () => {
+  it('refuses a look-alike (QGIS would be stored as QG1S) per feature, with a word', async () => {
+    const typed = registration({}, {}, 'QGIS-AB2C-D3EF');
+    const added = await post<LayerResults>(
+      `${sourceUrl}/0/applyEdits`,
+      { rollbackOnFailure: false, adds: [typed.site] },
+      analyst,
+    );
+    expect(added.addResults[0]).toMatchObject({
+      success: false,
+      error: { code: 1000, issues: [{ field: 'registration_ref', code: 'INVALID_FORMAT' }] },
+    });
+    expect(count('sites', "registration_ref IN ('QGIS-AB2C-D3EF', 'QG1S-AB2C-D3EF')")).toBe(0);
+  });
+});

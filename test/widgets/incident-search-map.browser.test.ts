@@ -91,7 +91,11 @@ describe('<cam-incident-search> map', () => {
       () => $(element, `tr[data-camera-id="${target}"]`).getAttribute('aria-current') === 'true',
       'the clicked camera selected in the list',
     );
-    expect(shadow(element).activeElement?.id).toBe(`row-${target}`);
+    // Focus follows the selection on the next frame; under load that can come a moment later.
+    await until(
+      () => shadow(element).activeElement?.id === `row-${target}`,
+      'focus on the row of the clicked camera',
+    );
     expect(adapter.selections.at(-1)).toBe(target);
 
     // A click away from any camera moves the incident point there.

@@ -95,11 +95,19 @@ export interface OAuthSettings {
  * knows `clientId` and a redirect page that calls {@link completeOAuthSignIn}; nothing in
  * the local demo can exercise it.
  */
+/**
+ * The portal as an absolute URL: arcgis-rest-js compares it with each service's owning
+ * system to decide whether the portal's token may be exchanged for one of the service.
+ */
+function absolutePortal(portalUrl: string): string {
+  return new URL(portalUrl, globalThis.location?.href).href.replace(/\/+$/, '');
+}
+
 export async function signInWithOAuth(settings: OAuthSettings): Promise<OfficerSession> {
   try {
     const manager = await ArcGISIdentityManager.beginOAuth2({
       clientId: settings.clientId,
-      portal: settings.portalUrl,
+      portal: absolutePortal(settings.portalUrl),
       redirectUri: settings.redirectUri,
       popup: true,
       pkce: true,
@@ -118,7 +126,7 @@ export async function signInWithOAuth(settings: OAuthSettings): Promise<OfficerS
 export function completeOAuthSignIn(settings: OAuthSettings): Promise<unknown> {
   return ArcGISIdentityManager.completeOAuth2({
     clientId: settings.clientId,
-    portal: settings.portalUrl,
+    portal: absolutePortal(settings.portalUrl),
     redirectUri: settings.redirectUri,
     popup: true,
     pkce: true,

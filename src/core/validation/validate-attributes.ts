@@ -1,5 +1,6 @@
-import { normalizeReference } from '../registration/registration-codes.js';
+import { normalizeCode, normalizeReference } from '../registration/registration-codes.js';
 import { ANALYST_ONLY_CODES } from '../schema/domains.js';
+import { SITES } from '../schema/registry-schema.js';
 import type { FieldDef, LayerDef, ViewName } from '../schema/schema-types.js';
 import { fieldsInView } from '../schema/views.js';
 
@@ -224,6 +225,16 @@ export function validateAttributes(
     // An update may not blank what a create must give (ArcGIS refuses nulls in such fields).
     else if (isBlank(checked) && (field.required || !field.nullable))
       issues.push({ field: field.name, code: IssueCode.Required });
+    // A stored reference keeps the characters it was given (case, spaces and dashes aside):
+    // `QGIS` is refused rather than stored as `QG1S` without a word. Look-ups
+    // (ChangeRequests, typed by residents) stay tolerant of look-alike letters.
+    else if (
+      field.format === 'reference' &&
+      layer.name === SITES.name &&
+      typeof raw === 'string' &&
+      normalizeCode(raw) !== raw.toUpperCase().replace(/[\s-]/g, '')
+    )
+      issues.push({ field: field.name, code: IssueCode.InvalidFormat });
     else value[field.name] = checked;
   }
 

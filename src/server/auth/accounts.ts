@@ -60,11 +60,13 @@ const MINUTE = 60_000;
 /** Keys a failure log keeps at most; the oldest go first. */
 const MAX_KEYS = 100_000;
 
-function tokenHash(token: string): string {
+/** How tokens, codes and refresh tokens are stored: SHA-256, hex. */
+export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const clock = (policy: TokenPolicy): number => (policy.now ?? Date.now)();
+/** The policy's time in epoch milliseconds (tests inject a clock). */
+export const clock = (policy: TokenPolicy): number => (policy.now ?? Date.now)();
 
 /** `::ffff:192.0.2.1` is `192.0.2.1`; other addresses unchanged. */
 function plainAddress(address: string): string {
@@ -250,16 +252,23 @@ const BAD_CREDENTIALS = new AppError(ErrorCode.InvalidInput, 'Unable to generate
   'Invalid username or password.',
 ]);
 
+/** Who signed in: the account a checked password belongs to. */
+export interface VerifiedUser {
+  readonly username: string;
+  readonly role: Role;
+}
+
 /**
- * Checks a password and issues a token. Failures slow the client that made them, and more
- * gently the username tried; no count ever locks an account.
+ * Checks a username and password, with the same delays and the same answer for every caller
+ * of it (generateToken, the OAuth sign-in page): failures slow the client that made them, and
+ * more gently the username tried; no count ever locks an account. Issues nothing.
  */
-export async function signIn(
+export async function verifyCredentials(
   db: Database,
-  credentials: SignInRequest,
+  credentials: Pick<SignInRequest, 'username' | 'password' | 'clientAddress'>,
   policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
   now = clock(policy),
-): Promise<IssuedToken> {
+): Promise<VerifiedUser> {
   const username = credentials.username.trim().toLowerCase();
   const guard = guardOf(db);
   const client =
@@ -281,18 +290,40 @@ export async function signIn(
     guard.accounts.fail(username, policy.accountDelays, now);
     throw BAD_CREDENTIALS;
   }
-  const requested = credentials.expirationMinutes ?? policy.defaultMinutes;
+  return { username: user.username, role: user.role };
+}
+
+/** What a new token is issued with besides its user. */
+export interface TokenGrant {
+  readonly expirationMinutes?: number | undefined;
+  readonly bindTo?: TokenBinding | undefined;
+  /** Latest expiry (epoch ms) whatever the minutes: a token never outlives the one it came from. */
+  readonly notAfter?: number;
+}
+
+/**
+ * Issues a token for a user (whose password, code or token the caller has checked): stored
+ * hashed, expiring after the requested minutes within the policy's maximum.
+ */
+export function issueToken(
+  db: Database,
+  user: VerifiedUser,
+  grant: TokenGrant = {},
+  policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
+  now = clock(policy),
+): IssuedToken {
+  const requested = grant.expirationMinutes ?? policy.defaultMinutes;
   const minutes = Math.max(1, Math.min(requested, policy.maxMinutes));
   const token = randomBytes(32).toString('base64url');
-  const expires = now + minutes * MINUTE;
-  const binding = credentials.bindTo;
+  const expires = Math.min(now + minutes * MINUTE, grant.notAfter ?? Infinity);
+  const binding = grant.bindTo;
   prepared(
     db,
     `INSERT INTO tokens (token_hash, username, issued_at, expires_at, last_used_at, referer, client_ip)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     tokenHash(token),
-    username,
+    user.username,
     now,
     expires,
     now,
@@ -300,7 +331,27 @@ export async function signIn(
     binding && 'address' in binding ? plainAddress(binding.address) : null,
   );
   prepared(db, 'DELETE FROM tokens WHERE expires_at < ?').run(now);
-  return { token, expires, username, role: user.role };
+  return { token, expires, username: user.username, role: user.role };
+}
+
+/**
+ * Checks a password and issues a token. Failures slow the client that made them, and more
+ * gently the username tried; no count ever locks an account.
+ */
+export async function signIn(
+  db: Database,
+  credentials: SignInRequest,
+  policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
+  now = clock(policy),
+): Promise<IssuedToken> {
+  const user = await verifyCredentials(db, credentials, policy, now);
+  return issueToken(
+    db,
+    user,
+    { expirationMinutes: credentials.expirationMinutes, bindTo: credentials.bindTo },
+    policy,
+    now,
+  );
 }
 
 function webUrl(text: string): URL | undefined {
@@ -325,17 +376,25 @@ export function refererMatches(bound: string, presented: string | undefined): bo
     : got.pathname === path || got.pathname.startsWith(`${path}/`);
 }
 
+/** A stored token, as presented with a request and found valid. */
+export interface PresentedToken extends VerifiedUser {
+  readonly hash: string;
+  readonly expires: number;
+  /** What the token is bound to, if anything. */
+  readonly binding: TokenBinding | undefined;
+}
+
 /**
- * Resolves a presented token to its user, or throws 498 when it is unknown, expired, idle, or
- * presented from a referer or address other than the one it was issued for.
+ * Finds a presented token, or throws 498 when it is unknown, expired, idle, or presented from
+ * a referer or address other than the one it was issued for; counts it as used.
  */
-export function callerOfToken(
+export function presentedToken(
   db: Database,
   token: string,
   policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
   use: TokenUse = {},
   now = clock(policy),
-): Caller {
+): PresentedToken {
   const hash = tokenHash(token);
   const row = prepared(
     db,
@@ -364,7 +423,33 @@ export function callerOfToken(
   if (now - row.last_used_at > MINUTE) {
     prepared(db, 'UPDATE tokens SET last_used_at = ? WHERE token_hash = ?').run(now, hash);
   }
-  return { kind: 'user', username: row.username, role: row.role };
+  return {
+    hash,
+    username: row.username,
+    role: row.role,
+    expires: row.expires_at,
+    binding:
+      row.referer !== null
+        ? { referer: row.referer }
+        : row.client_ip !== null
+          ? { address: row.client_ip }
+          : undefined,
+  };
+}
+
+/**
+ * Resolves a presented token to its user, or throws 498 when it is unknown, expired, idle, or
+ * presented from a referer or address other than the one it was issued for.
+ */
+export function callerOfToken(
+  db: Database,
+  token: string,
+  policy: TokenPolicy = DEFAULT_TOKEN_POLICY,
+  use: TokenUse = {},
+  now = clock(policy),
+): Caller {
+  const { username, role } = presentedToken(db, token, policy, use, now);
+  return { kind: 'user', username, role };
 }
 
 export function revokeToken(db: Database, token: string): void {

@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { ensureGeocodeSchema } from '../geocode/address-points.js';
+import { ensureOAuthSchema } from './oauth-tables.js';
 import { ensureOfficerReadSchema } from './officer-read-tables.js';
 import { ensureRegistrySchema } from './registry-tables.js';
 
@@ -19,6 +20,7 @@ export function openDatabase(file: string): Database {
   ensureRegistrySchema(db);
   ensureGeocodeSchema(db);
   ensureOfficerReadSchema(db);
+  ensureOAuthSchema(db);
   // Planner statistics, refreshed when stale: without them SQLite may prefer the status
   // index to the GlobalID one (275 ms instead of 0.7 ms per lookup at a million sites).
   db.exec('PRAGMA optimize=0x10002');

@@ -1,6 +1,7 @@
 import { ANYONE } from './route-policies.js';
 import { EDIT_ROUTES } from './edit-routes.js';
 import { DEMO_DATA_ROUTES, GEOCODE_ROUTES } from './geocode-routes.js';
+import { OAUTH_ROUTES } from './oauth-routes.js';
 import { QUERY_ROUTES } from './query-routes.js';
 import type { PluginRouteDef, RouteDef } from './route-kit.js';
 import { SERVICE_ROUTES } from './service-routes.js';
@@ -10,6 +11,7 @@ import { SIGN_IN_ROUTES } from './sign-in-routes.js';
 export const ROUTES: readonly RouteDef[] = [
   ...SERVICE_ROUTES,
   ...SIGN_IN_ROUTES,
+  ...OAUTH_ROUTES,
   ...QUERY_ROUTES,
   ...EDIT_ROUTES,
   ...GEOCODE_ROUTES,
