@@ -286,6 +286,35 @@ function deleteSelection(
   ).objectIds;
 }
 
+/** `addFeatures` or `updateFeatures`: the `features` parameter as one layer's adds or updates. */
+function featuresRoute(
+  operation: 'addFeatures' | 'updateFeatures',
+  purpose: string,
+  as: 'adds' | 'updates',
+  shape: Shape,
+): RouteDef {
+  return {
+    methods: WRITE,
+    url: `${FS}/:layer/${operation}`,
+    access: BY_VIEW,
+    purpose,
+    rate: 'anonymous-edit',
+    handler: (request, reply, context) =>
+      respond(request, reply, shape, () => {
+        const params = request.params_;
+        const view = viewFor(request);
+        const layer = layerFor(request, view);
+        return edit(
+          request,
+          context,
+          view,
+          [{ layerId: layer.id, [as]: featureList(params, 'features') ?? [] }],
+          editFlags(params),
+        );
+      }),
+  };
+}
+
 /** applyEdits (layer and service level) and the single-purpose feature edits. */
 export const EDIT_ROUTES: readonly RouteDef[] = [
   {
@@ -333,46 +362,8 @@ export const EDIT_ROUTES: readonly RouteDef[] = [
         );
       }),
   },
-  {
-    methods: WRITE,
-    url: `${FS}/:layer/addFeatures`,
-    access: BY_VIEW,
-    purpose: 'Add features',
-    rate: 'anonymous-edit',
-    handler: (request, reply, context) =>
-      respond(request, reply, ADD_RESULTS, () => {
-        const params = request.params_;
-        const view = viewFor(request);
-        const layer = layerFor(request, view);
-        return edit(
-          request,
-          context,
-          view,
-          [{ layerId: layer.id, adds: featureList(params, 'features') ?? [] }],
-          editFlags(params),
-        );
-      }),
-  },
-  {
-    methods: WRITE,
-    url: `${FS}/:layer/updateFeatures`,
-    access: BY_VIEW,
-    purpose: 'Update features',
-    rate: 'anonymous-edit',
-    handler: (request, reply, context) =>
-      respond(request, reply, UPDATE_RESULTS, () => {
-        const params = request.params_;
-        const view = viewFor(request);
-        const layer = layerFor(request, view);
-        return edit(
-          request,
-          context,
-          view,
-          [{ layerId: layer.id, updates: featureList(params, 'features') ?? [] }],
-          editFlags(params),
-        );
-      }),
-  },
+  featuresRoute('addFeatures', 'Add features', 'adds', ADD_RESULTS),
+  featuresRoute('updateFeatures', 'Update features', 'updates', UPDATE_RESULTS),
   {
     methods: WRITE,
     url: `${FS}/:layer/deleteFeatures`,
