@@ -372,17 +372,16 @@ describe('esri-leaflet editing the source view as an analyst', () => {
       geometry: { x: -94.4152, y: 39.0903 },
     });
 
-    // Refused: the server answers the whole call with an error (edits roll back by default);
-    // esri-leaflet hands the callback that error and no result, and changes nothing on the map.
+    // Refused: the server answers per edit (edits roll back by default); esri-leaflet hands
+    // the callback the edit's own error beside its result, and changes nothing on the map.
     const refused = await settle<EditResult | undefined>((done) =>
       sites.updateFeature(
         { ...point(-94.4152, 39.0903, { phone: 'not a phone' }), id: objectId },
         done,
       ),
     );
-    expect(refused.result).toBeUndefined();
-    expect(refused.error).toMatchObject({ code: 400, message: 'Unable to complete operation.' });
-    expect(refused.error!.details!.join(' ')).toMatch(/phone/);
+    expect(refused.result).toMatchObject({ success: false, objectId });
+    expect(refused.error).toMatchObject({ code: 1019, field: 'phone' });
     expect((await stored(objectId))!.attributes.phone).toBe(attributes.phone);
 
     const deleted = await settle<EditResult | undefined>((done) =>

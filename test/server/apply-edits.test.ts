@@ -11,55 +11,18 @@ import {
   manageCodeHashInput,
 } from '../../src/core/registration/registration-codes.js';
 import { auditEntryHash } from '../../src/server/edits/apply-edits.js';
+import {
+  nothingApplied,
+  refusedEdits,
+  type EditResult,
+  type LayerResults,
+} from '../helpers/edit-answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 type Json = Record<string, unknown>;
-interface EditResult {
-  objectId: number;
-  uniqueId: number;
-  globalId: string | null;
-  success: boolean;
-  error?: {
-    code: number;
-    description: string;
-    appCode?: string;
-    field?: string;
-    issues?: { field: string; code: string }[];
-  };
-}
-interface LayerResults {
-  addResults: EditResult[];
-  updateResults: EditResult[];
-  deleteResults: EditResult[];
-}
-/** ArcGIS's top-level error; a rolled-back call carries every edit's result beside it. */
+/** ArcGIS's top-level error, for a call refused as a whole. */
 interface ErrorEnvelope {
-  error: {
-    code: number;
-    message: string;
-    details: string[];
-    editResults?: (LayerResults & { id?: number })[] | LayerResults;
-  };
-}
-
-/**
- * The refused edits of a rolled-back call, as data: layer, edit and each field problem
- * (edits undone only because another failed, 1003, are left out).
- */
-function refusedEdits(envelope: ErrorEnvelope): string[] {
-  const results = envelope.error.editResults ?? [];
-  const layers: (LayerResults & { id?: number })[] = Array.isArray(results) ? results : [results];
-  return layers.flatMap((layer) =>
-    (['addResults', 'updateResults', 'deleteResults'] as const).flatMap((list) =>
-      ((layer[list] as EditResult[] | undefined) ?? []).flatMap((result, index) =>
-        result.error && result.error.code !== 1003
-          ? (
-              result.error.issues ?? [{ field: result.error.field, code: result.error.appCode }]
-            ).map((issue) => `${layer.id ?? ''}/${list}[${index}] ${issue.field} ${issue.code}`)
-          : [],
-      ),
-    ),
-  );
+  error: { code: number; message: string; details: string[] };
 }
 
 let server: TestServer;
@@ -309,7 +272,7 @@ describe('rollbackOnFailure', () => {
     const camerasBefore = count('cameras');
     const good = site();
     const siteGuid = guid();
-    const failure = await post<ErrorEnvelope>(
+    const failure = await post<LayerResults[]>(
       `${sourceUrl}/applyEdits`,
       {
         useGlobalIds: true,
@@ -326,15 +289,15 @@ describe('rollbackOnFailure', () => {
       },
       tokens.analyst,
     );
-    expect(failure.error).toMatchObject({
-      code: 400,
-      message: 'Unable to complete operation.',
-      details: [
-        'Sites add 2: contact_role is not one of the allowed values.',
-        'Cameras add 0: retention_days is outside the allowed range (0 to 365).',
-        'Operation rolled back.',
-      ],
-    });
+    // Every edit answered: the two refused with their problems, the rest as not applied.
+    expect(failure.map((layer) => layer.addResults.map((r) => r.error?.code))).toEqual([
+      [1003, 1003, 1000],
+      [1000, 1003],
+    ]);
+    expect(failure[0]!.addResults[2]!.error?.description).toBe(
+      'contact_role is not one of the allowed values.',
+    );
+    expect(nothingApplied(failure)).toBe(true);
     expect(refusedEdits(failure)).toEqual([
       '0/addResults[2] contact_role NOT_IN_DOMAIN',
       '1/addResults[0] retention_days OUT_OF_RANGE',
@@ -407,7 +370,6 @@ describe('rollbackOnFailure', () => {
     for (const params of [
       { adds: '{not json' },
       { adds: '{"attributes":{}}' },
-      { adds: '[42]', rollbackOnFailure: true },
       { deletes: 'one,two' },
       { rollbackOnFailure: 'maybe', adds: [site()] },
     ]) {
@@ -427,6 +389,15 @@ describe('rollbackOnFailure', () => {
         )
       ).error?.code,
     ).toBe(400);
+    // A feature that is not an object is that edit's own failure, answered per edit.
+    const notAFeature = await post<LayerResults>(
+      `${sourceUrl}/0/applyEdits`,
+      { adds: '[42]', rollbackOnFailure: true },
+      tokens.analyst,
+    );
+    expect(notAFeature.addResults).toMatchObject([
+      { success: false, error: { code: 1000, field: 'attributes' } },
+    ]);
     expect(count('sites')).toBe(before);
   });
 });
@@ -509,10 +480,10 @@ describe('useGlobalIds', () => {
     );
     expect(result.addResults[0]).toMatchObject({ success: false, error: { code: 1000 } });
     // The public view refuses the whole registration: its cameras could name no site.
-    const refused = await register<ErrorEnvelope>(registration({}, 'abc'), {
+    const refused = await register<LayerResults[]>(registration({}, 'abc'), {
       rollbackOnFailure: false,
     });
-    expect(refused.error).toMatchObject({ code: 400 });
+    expect(nothingApplied(refused)).toBe(true);
     // Each edit reports its own problems: the camera names its site by that same non-GUID.
     expect(refusedEdits(refused)).toEqual([
       '0/addResults[0] GlobalID INVALID_FORMAT',
@@ -632,14 +603,14 @@ describe('deletes', () => {
        WHERE EXISTS (SELECT 1 FROM cameras c WHERE c.site_guid = s."GlobalID") LIMIT 1`,
     );
     const cameras = count('cameras', 'site_guid = ?', target!.g);
-    const failure = await post<ErrorEnvelope>(
+    const failure = await post<LayerResults>(
       `${sourceUrl}/0/applyEdits`,
       { deletes: [target!.id, 999_999] },
       tokens.analyst,
     );
-    expect(failure.error.details).toEqual([
-      'Sites delete 1: No feature has OBJECTID 999999.',
-      'Operation rolled back.',
+    expect(failure.deleteResults.map((r) => [r.objectId, r.error?.code])).toEqual([
+      [target!.id, 1003],
+      [999_999, 1011],
     ]);
     expect(refusedEdits(failure)).toEqual(['/deleteResults[1] OBJECTID NOT_FOUND']);
     expect(count('sites', '"OBJECTID" = ?', target!.id)).toBe(1);
@@ -690,10 +661,10 @@ describe('values only the server sets', () => {
         objectId,
       ),
     ).toEqual([{ status: 'pending', source_channel: 'web', Creator: null, due: 1 }]);
-    const refused = await register<ErrorEnvelope>(registration({ status: 'verified' }), {
+    const refused = await register<LayerResults[]>(registration({ status: 'verified' }), {
       rollbackOnFailure: false,
     });
-    expect(refused.error).toMatchObject({ code: 400 });
+    expect(nothingApplied(refused)).toBe(true);
     expect(refusedEdits(refused)).toEqual(['0/addResults[0] status UNKNOWN_FIELD']);
   });
 
@@ -812,7 +783,7 @@ describe('public cameras must belong to a pending registration', () => {
     const edits = registration({}, siteGuid);
     const withCameras = (...cameras: Json[]) => [edits[0]!, { id: 1, adds: cameras }];
     for (const other of [guid(), verified!.g]) {
-      const refused = await register<ErrorEnvelope>(
+      const refused = await register<LayerResults[]>(
         withCameras(camera(siteGuid, { GlobalID: guid() }), camera(other)),
         { rollbackOnFailure: false },
       );
@@ -825,7 +796,7 @@ describe('public cameras must belong to a pending registration', () => {
     expect(count('cameras')).toBe(before + 1);
     // Once verified, the registration takes no new camera, even sent as its retry.
     server.db.prepare(`UPDATE sites SET status = 'verified' WHERE "GlobalID" = ?`).run(siteGuid);
-    const late = await register<ErrorEnvelope>(withCameras(first, camera(siteGuid)));
+    const late = await register<LayerResults[]>(withCameras(first, camera(siteGuid)));
     // The same answer as for a site that does not exist: a GlobalID's existence is not told.
     expect(refusedEdits(late)).toEqual(['1/addResults[1] site_guid PARENT_NOT_FOUND']);
     expect(count('cameras')).toBe(before + 1);

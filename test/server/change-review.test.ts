@@ -468,10 +468,10 @@ describe('wrong codes slow the guesser, never lock out the owner (problem 2)', (
   const limited = (retryAfterSeconds: number) => ({
     status: 'rejected',
     reason: 'RATE_LIMITED',
-    details: [],
+    issues: [],
     retryAfterSeconds,
   });
-  const badCode = { status: 'rejected', reason: 'BAD_CODE', details: [] };
+  const badCode = { status: 'rejected', reason: 'BAD_CODE', issues: [] };
   const reconfirmed = { status: 'applied', requestType: 'reconfirm' };
 
   it('lets the owner in at once while another client hammers the reference', async () => {
@@ -624,7 +624,15 @@ describe('a change request sent again gets the answer it got first (problem 3)',
       request_type: 'update',
       payload: JSON.stringify({ site: { phone: 'call me' } }),
     });
-    expect(first).toMatchObject({ success: false, error: { code: 400 } });
+    // The processor's own findings, as data: no part of the server reads its words.
+    expect(first).toMatchObject({
+      success: false,
+      error: {
+        code: 400,
+        appCode: 'INVALID_INPUT',
+        issues: [{ field: 'phone', code: 'INVALID_PHONE' }],
+      },
+    });
     expect(second).toMatchObject({
       success: false,
       objectId: first.objectId,

@@ -5,17 +5,18 @@
  * - `rollbackOnFailure=false`: per-edit results; the refused edit has `success: false` and
  *   `error: { code, description }` (Apply Edits, JSON response example five), the others
  *   are applied.
- * - `rollbackOnFailure=true`: nothing is applied and the call fails with ArcGIS's top-level
- *   error, `Unable to complete operation.` with each problem then `Operation rolled back.`
- *   (Apply Edits, JSON response example four).
+ * - `rollbackOnFailure=true`: nothing is applied; the answer is still per edit, as hosted
+ *   layers give it: the refused edit with its error, every other edit `success: false` with
+ *   1003 `Operation rolled back.`. ArcGIS Enterprise's example four answers such a call with
+ *   a top-level error instead; QGIS, which sends no `rollbackOnFailure` (so true), reads only
+ *   `addResults` and would report a refused add as stored, so we answer per edit.
  *
  * Beside ArcGIS's keys our service puts data that its widgets read instead of the words
  * (ArcGIS clients ignore keys they do not know): `appCode`, `field`, `issues` and
- * `retryAfter` in an edit's error, `editResults` (every edit's result) in a rolled-back
- * call's error, `issues` in the error of a call refused for its shape.
+ * `retryAfter` in an edit's error, `issues` in the error of a call refused for its shape.
  */
 import { addFeatures, applyEdits, type IFeature } from '@esri/arcgis-rest-feature-service';
-import { ApiKeyManager, ArcGISRequestError } from '@esri/arcgis-rest-request';
+import { ApiKeyManager } from '@esri/arcgis-rest-request';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appErrorFromEditResult, type EditResultError } from '../../src/core/errors.js';
@@ -56,15 +57,9 @@ const DOCUMENTED_PER_EDIT = {
   deleteResults: [],
 };
 
-// The same page, example four: "a constraint rule is violated and rollBackOnFailure is true".
-const DOCUMENTED_ROLLED_BACK = {
-  error: {
-    code: 400,
-    extendedCode: -2147207418,
-    message: 'Unable to complete operation.',
-    details: ['Violated attribute constraint rule. [Error No: -1, ]', 'Operation rolled back.'],
-  },
-};
+// The same page, example four, "a constraint rule is violated and rollBackOnFailure is true",
+// answers with a top-level error (`Unable to complete operation.`, the problem, `Operation
+// rolled back.`). We answer that call per edit instead (see above).
 
 // https://developers.arcgis.com/rest/services-reference/enterprise/edit-result-object/
 // "JSON Example": a refused add reports -1 for its OBJECTID.
@@ -269,7 +264,7 @@ interface Route {
   readonly name: string;
   readonly operations: readonly Operation[];
   send(operation: Operation, edits: unknown[], rollbackOnFailure: boolean): Promise<unknown>;
-  /** This route's body, made from the one layer's results (for the rolled-back editResults). */
+  /** The one layer's results in this route's body. */
   layerBody(body: unknown): Record<string, EditResult[]>;
 }
 
@@ -361,31 +356,25 @@ describe.each(CASES)('a refused $operation through $route.name', ({ route, opera
     expect(edits.badWritten()).toBe(false);
   });
 
-  it('rollbackOnFailure=true: ArcGIS’s top-level error, every result beside it, nothing written', async () => {
+  it('rollbackOnFailure=true: per edit, the refused one with its error, the rest undone, nothing written', async () => {
     const edits = await pair(operation);
-    const body = (await route.send(operation, [edits.good, edits.bad], true)) as {
-      error: Json & { editResults: unknown };
-    };
-    expect(Object.keys(body)).toEqual(['error']);
-    expectDocumentedShape(body.error, DOCUMENTED_ROLLED_BACK.error, ['editResults']);
-    expect(body.error).toMatchObject({
-      code: 400,
-      message: 'Unable to complete operation.',
-      details: [
-        `Sites ${operation} 1: ${edits.refused.error!.description}`,
-        'Operation rolled back.',
-      ],
-    });
-    // The results this route answers with, had the call not been rolled back: the refused
-    // edit with its error, the good one not applied (1003).
-    const layer = route.layerBody(body.error.editResults);
+    const body = await route.send(operation, [edits.good, edits.bad], true);
+    const layer = route.layerBody(body);
+    expect(Object.keys(layer).filter((key) => key !== 'id')).toEqual(
+      expectedKeys(route, operation),
+    );
     const [undone, refused] = layer[LIST[operation]]!;
     expect(refused).toEqual(edits.refused);
+    // An undone update or delete names the feature's GlobalID; an undone add has none yet.
     expect(undone).toMatchObject({
+      objectId: edits.goodObjectId,
+      uniqueId: edits.goodObjectId,
       success: false,
       error: { code: 1003, description: 'Operation rolled back.' },
     });
-    expect(undone).toMatchObject({ objectId: edits.goodObjectId, uniqueId: edits.goodObjectId });
+    const [documentedRefused] = DOCUMENTED_PER_EDIT.updateResults;
+    expectDocumentedShape(undone, documentedRefused!, RESULT_EXTRAS);
+    expectDocumentedShape(undone!.error, documentedRefused!.error!, ERROR_EXTRAS);
     expect(edits.goodWritten()).toBe(false);
     expect(edits.badWritten()).toBe(false);
   });
@@ -423,20 +412,17 @@ describe("arcgis-rest-js, as a city's scripts use it", () => {
     });
   });
 
-  it("throws ArcGIS's error when rollbackOnFailure is true (the default), its results beside it", async () => {
+  it('gets success:false per feature when rollbackOnFailure is true (the default), nothing stored', async () => {
     const bad = site({ email: 'nope' });
-    const failure = await addFeatures({
+    const added = await addFeatures({
       url: `${sourceUrl}/0`,
       features: [site(), bad] as unknown as IFeature[],
       authentication: auth(),
-    }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(ArcGISRequestError);
-    expect((failure as ArcGISRequestError).code).toBe(400);
-    const response = (failure as ArcGISRequestError).response as {
-      error: { details: string[]; editResults: { addResults: EditResult[] } };
-    };
-    expect(response.error.details.at(-1)).toBe('Operation rolled back.');
-    expect(response.error.editResults.addResults.map((r) => r.error?.code)).toEqual([1003, 1000]);
+    });
+    expect(added.addResults.map((r) => [r.success, r.error?.code])).toEqual([
+      [false, 1003],
+      [false, 1000],
+    ]);
     const ref = (bad.attributes as Json).registration_ref as string;
     expect(sql('SELECT 1 FROM sites WHERE registration_ref = ?', ref)).toEqual([]);
   });
@@ -470,23 +456,12 @@ describe('the public view', () => {
   it('answers as with rollbackOnFailure=true whatever is asked: it never keeps part of a call', async () => {
     for (const rollbackOnFailure of [true, false]) {
       const edits = registration({}, { retention_days: 9999 });
-      const body = (await post(`${publicUrl}/applyEdits`, {
+      const [sites, cameras] = (await post(`${publicUrl}/applyEdits`, {
         useGlobalIds: true,
         rollbackOnFailure,
         edits,
-      })) as { error: Json & { editResults: (EditResult[] | Json)[] } };
-      expect(body.error).toMatchObject({
-        code: 400,
-        message: 'Unable to complete operation.',
-        details: [
-          'Cameras add 0: retention_days is outside the allowed range (0 to 365).',
-          'Operation rolled back.',
-        ],
-      });
-      const [sites, cameras] = body.error.editResults as {
-        id: number;
-        addResults: EditResult[];
-      }[];
+      })) as { id: number; addResults: EditResult[] }[];
+      expect([sites?.id, cameras?.id]).toEqual([0, 1]);
       const siteGuid = ((edits[0]!.adds as Json[])[0]!.attributes as Json).GlobalID;
       // The client chose the site's GlobalID, so the result names it.
       expect(sites!.addResults).toEqual([
@@ -530,9 +505,9 @@ describe('the public view', () => {
     const siteAdd = (edits[0]!.adds as Json[])[0]!;
     delete (siteAdd.attributes as Json).GlobalID;
     const body = (await post(`${publicUrl}/applyEdits`, { useGlobalIds: true, edits })) as {
-      error: { editResults: { addResults: EditResult[] }[] };
-    };
-    expect(body.error.editResults[0]!.addResults[0]!.error).toEqual({
+      addResults: EditResult[];
+    }[];
+    expect(body[0]!.addResults[0]!.error).toEqual({
       code: 1020,
       description: 'GlobalID is required.',
       appCode: 'INVALID_INPUT',
@@ -540,7 +515,7 @@ describe('the public view', () => {
       issues: [{ field: 'GlobalID', code: 'REQUIRED' }],
     });
     // Its camera was not even tried: it names a site that could not be stored.
-    expect(body.error.editResults[1]!.addResults[0]!.error?.code).toBe(1003);
+    expect(body[1]!.addResults[0]!.error?.code).toBe(1003);
   });
 });
 

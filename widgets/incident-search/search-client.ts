@@ -15,7 +15,6 @@ import { request, type IAuthenticationManager } from '@esri/arcgis-rest-request'
 import {
   AppError,
   appErrorFromEditResult,
-  ArcgisEditCode,
   ErrorCode,
   errorCodeFromArcgis,
   type EditResultError,
@@ -95,26 +94,6 @@ export function toAppError(error: unknown): Error {
   if (error instanceof TypeError)
     return new AppError(ErrorCode.Network, 'Network failure', [], { cause: error });
   return new AppError(ErrorCode.Service, 'Unexpected failure', [], { cause: error });
-}
-
-/**
- * An add refused with rollbackOnFailure comes back as ArcGIS's top-level error; our service
- * puts the add's own result beside it (`editResults`), whose error says what was wrong as
- * data. Undefined for any other failure.
- */
-function rolledBackAdd(error: unknown): AppError | undefined {
-  const body = (error as { response?: { error?: { code?: number; editResults?: unknown } } })
-    ?.response?.error;
-  const results = (body?.editResults as { addResults?: { error?: EditResultError }[] } | null)
-    ?.addResults;
-  const own = results?.find((r) => r.error && r.error.code !== ArcgisEditCode.RolledBack);
-  if (!body || !own?.error) return undefined;
-  const cause = appErrorFromEditResult(own.error);
-  return new AppError(errorCodeFromArcgis(body.code), cause.message, [], {
-    cause: error,
-    field: cause.field,
-    issues: cause.issues,
-  });
 }
 
 function absolute(url: string): string {
@@ -228,7 +207,7 @@ export class SearchClient implements IncidentSearchService<AbortSignal> {
         features: [{ attributes: attributes as Record<string, unknown> }],
       });
     } catch (error) {
-      throw rolledBackAdd(error) ?? toAppError(error);
+      throw toAppError(error);
     }
     const [result] = response.addResults ?? [];
     if (result?.success === false) throw appErrorFromEditResult(result.error as EditResultError);

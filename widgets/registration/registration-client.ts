@@ -107,13 +107,12 @@ const KNOWN_ISSUES = new Set<string>(Object.values(IssueCode));
 
 /**
  * ArcGIS's top-level error. Our service adds data beside the words (ArcGIS clients ignore
- * it): `editResults`, each edit's result when a call was rolled back, and `retryAfter`.
+ * it): `retryAfter`.
  */
 interface ArcgisErrorBody {
   readonly code?: number | string;
   readonly message?: string;
   readonly details?: readonly unknown[];
-  readonly editResults?: unknown;
   readonly retryAfter?: number;
 }
 
@@ -181,12 +180,11 @@ function retryAfterFrom(header: string | null, fromBody: number | undefined): nu
   return undefined;
 }
 
-/** A call refused as a whole (ArcGIS's top-level error); a rolled-back call names its edits' problems. */
+/** A call refused as a whole (ArcGIS's top-level error); its edits' problems come per edit. */
 function refusal(error: ArcgisErrorBody, retryAfterHeader: string | null): RequestRefused {
   const code = errorCodeFromArcgis(error.code);
   const details = (error.details ?? []).filter((d): d is string => typeof d === 'string');
   return new RequestRefused(code, error.message ?? 'Request refused', details, {
-    issues: code === ErrorCode.InvalidInput ? issuesOfResults(error.editResults) : [],
     retryAfterSeconds: retryAfterFrom(retryAfterHeader, error.retryAfter),
   });
 }

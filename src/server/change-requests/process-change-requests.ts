@@ -11,7 +11,12 @@ import {
   type PayloadResult,
 } from '../../core/registration/change-request.js';
 import { normalizeReference } from '../../core/registration/registration-codes.js';
-import { crossFieldIssues } from '../../core/validation/validate-attributes.js';
+import { errorCodeFromArcgis, type ErrorCode } from '../../core/errors.js';
+import {
+  crossFieldIssues,
+  IssueCode,
+  type ValidationIssue,
+} from '../../core/validation/validate-attributes.js';
 import {
   deleteRow,
   getRow,
@@ -48,12 +53,13 @@ export type ChangeOutcome =
   | {
       readonly status: 'rejected';
       readonly reason: Exclude<RefusalReason, 'RATE_LIMITED'>;
-      readonly details: readonly string[];
+      /** For `INVALID_CHANGES`, what was wrong field by field; otherwise empty. */
+      readonly issues: readonly ValidationIssue[];
     }
   | {
       readonly status: 'rejected';
       readonly reason: 'RATE_LIMITED';
-      readonly details: readonly string[];
+      readonly issues: readonly ValidationIssue[];
       readonly retryAfterSeconds: number;
     }
   | { readonly status: 'skipped' };
@@ -140,18 +146,17 @@ function siteByReference(
 function checkUpdate(
   stored: Row,
   payload: string | null,
-): { ok: true; value: ValidUpdate } | { ok: false; details: readonly string[] } {
+): { ok: true; value: ValidUpdate } | { ok: false; issues: readonly ValidationIssue[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload ?? '{}');
   } catch {
-    return { ok: false, details: ['payload: WRONG_TYPE'] };
+    return { ok: false, issues: [{ field: 'payload', code: IssueCode.WrongType }] };
   }
   const checked = validateChangePayload(parsed);
-  if (!checked.ok)
-    return { ok: false, details: checked.issues.map((i) => `${i.field}: ${i.code}`) };
+  if (!checked.ok) return { ok: false, issues: checked.issues };
   const cross = crossFieldIssues(SITES, { ...stored, ...checked.site });
-  if (cross.length > 0) return { ok: false, details: cross.map((i) => `${i.field}: ${i.code}`) };
+  if (cross.length > 0) return { ok: false, issues: cross };
   return { ok: true, value: checked };
 }
 
@@ -227,17 +232,17 @@ export function processChangeRequest(
         return {
           status: 'rejected',
           reason: 'RATE_LIMITED',
-          details: [],
+          issues: [],
           retryAfterSeconds: admitted.retryAfterSeconds,
         };
       }
     }
     const reject = (
       reason: Exclude<RefusalReason, 'RATE_LIMITED'>,
-      details: readonly string[] = [],
+      issues: readonly ValidationIssue[] = [],
     ): ChangeOutcome => {
       finish(db, request.OBJECTID, 'rejected', reason, now);
-      return { status: 'rejected', reason, details };
+      return { status: 'rejected', reason, issues };
     };
     const site = siteByReference(db, reference);
     const presented = hashManageCode(reference, request.manage_code ?? '');
@@ -276,7 +281,7 @@ export function processChangeRequest(
       }
       case 'update': {
         const checked = checkUpdate(stored.attributes, request.payload);
-        if (!checked.ok) return reject('INVALID_CHANGES', checked.details);
+        if (!checked.ok) return reject('INVALID_CHANGES', checked.issues);
         if (updateNeedsReview(stored.attributes)) {
           // Officers keep the verified version until an analyst approves this one.
           updateRow(db, CHANGE_REQUESTS, request.OBJECTID, {
@@ -292,7 +297,7 @@ export function processChangeRequest(
         return { status: 'applied', requestType: 'update' };
       }
       default:
-        return reject('INVALID_CHANGES', ['request_type: NOT_IN_DOMAIN']);
+        return reject('INVALID_CHANGES', [{ field: 'request_type', code: IssueCode.NotInDomain }]);
     }
   });
   if (outcome.status === 'applied' && outcome.requestType === 'withdraw') {
@@ -374,17 +379,22 @@ export const CHANGE_REQUEST_ERRORS: Readonly<
   INVALID_CHANGES: { code: 400, description: 'The requested changes are not valid.' },
 };
 
-/** An add result's error, with the wait as data when there is one (read by the widget). */
+/**
+ * An add result's error: ArcGIS's code and words, and beside them the data the widget reads
+ * (our `appCode`, the problems field by field, the wait).
+ */
 export interface ChangeRequestError {
   readonly code: number;
   readonly description: string;
+  readonly appCode: ErrorCode;
+  readonly issues?: readonly ValidationIssue[];
   readonly retryAfter?: number;
 }
 
 function refused(
   result: EditResult,
   reason: RefusalReason,
-  details: readonly string[],
+  issues: readonly ValidationIssue[],
   retryAfterSeconds?: number,
 ): EditResult {
   const { code, description } = CHANGE_REQUEST_ERRORS[reason];
@@ -394,7 +404,9 @@ function refused(
       : [`Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`];
   const error: ChangeRequestError = {
     code,
-    description: [description, ...wait, ...details].join(' '),
+    description: [description, ...wait, ...issues.map((i) => `${i.field}: ${i.code}`)].join(' '),
+    appCode: errorCodeFromArcgis(code),
+    ...(issues.length === 0 ? {} : { issues }),
     ...(retryAfterSeconds === undefined ? {} : { retryAfter: retryAfterSeconds }),
   };
   return { ...result, success: false, error };
@@ -419,7 +431,7 @@ export function settleChangeRequest(
     return refused(
       result,
       outcome.reason,
-      outcome.details,
+      outcome.issues,
       outcome.reason === 'RATE_LIMITED' ? outcome.retryAfterSeconds : undefined,
     );
   if (outcome.status !== 'skipped') return result;

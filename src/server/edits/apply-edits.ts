@@ -194,24 +194,6 @@ export function editResultError(error: AppError, operation: EditOperation): Edit
   };
 }
 
-const ROLLED_BACK = 'Operation rolled back.';
-
-/**
- * The call was undone because an edit failed with `rollbackOnFailure`: ArcGIS answers with
- * its top-level error (`Unable to complete operation.`, each failure, then `Operation rolled
- * back.`). `results` keeps every edit's result for the response: the failures with their
- * errors, the rest as not applied (1003).
- *
- * @see https://developers.arcgis.com/rest/services-reference/enterprise/apply-edits-feature-service-layer/
- */
-export class EditsRolledBack extends AppError {
-  readonly results: readonly LayerEditResults[];
-  constructor(failures: readonly string[], results: readonly LayerEditResults[]) {
-    super(ErrorCode.InvalidInput, 'Unable to complete operation.', [...failures, ROLLED_BACK]);
-    this.results = results;
-  }
-}
-
 function requireOperation(layer: LayerDef, view: ViewName, operation: Operation): void {
   if (!operationsInView(layer, view).includes(operation)) {
     throw notPermitted(`${operation} is not allowed on ${layer.name} in this service.`);
@@ -515,6 +497,8 @@ function sameRegistration(
   return true;
 }
 
+const ROLLED_BACK = 'Operation rolled back.';
+
 /** An edit that was not tried, or was undone, because another one failed. */
 function notApplied(objectId: number, globalId: string | null): EditResult {
   return {
@@ -722,9 +706,10 @@ function requestedIds(
 
 /**
  * Applies edits to one or more layers in a single `BEGIN IMMEDIATE` transaction and answers
- * per edit, as ArcGIS does. With `rollbackOnFailure`, one failed edit undoes all and the call
- * fails with {@link EditsRolledBack} (ArcGIS's top-level error); without it, each edit stands
- * or falls alone (savepoints) and a failed one is reported in its result. Through the public
+ * per edit, as ArcGIS does. With `rollbackOnFailure`, one failed edit undoes all: the failed
+ * edits carry their own errors and every other edit is reported as not applied (1003), so a
+ * client that reads only `addResults` (QGIS) still learns that nothing was stored; without
+ * it, each edit stands or falls alone (savepoints) and a failed one is reported in its result. Through the public
  * view a call is one whole registration or change requests alone ({@link checkPublicCall},
  * refused for the whole call with its issues as data), and always all or nothing, whatever
  * `rollbackOnFailure` says (ArcGIS: `supportsRollbackOnFailureParameter` false).
@@ -760,17 +745,12 @@ export function applyEdits(
   }
   // A registration half stored is worse than none: the public view never keeps part of a call.
   const rollbackOnFailure = options.rollbackOnFailure || ctx.view === 'public';
-  const failures: string[] = [];
+  let failed = false;
   let siteRefused = false;
 
-  const refused = (
-    error: unknown,
-    label: string,
-    operation: EditOperation,
-    raw: unknown,
-  ): EditResult => {
+  const refused = (error: unknown, operation: EditOperation, raw: unknown): EditResult => {
     if (!(error instanceof AppError)) throw error;
-    failures.push(`${label}: ${error.message}`);
+    failed = true;
     const { objectId, globalId } = requestedIds(operation, raw, options);
     return {
       objectId,
@@ -780,17 +760,12 @@ export function applyEdits(
       error: editResultError(error, operation),
     };
   };
-  const run = (
-    operation: EditOperation,
-    label: string,
-    raw: unknown,
-    work: () => EditResult,
-  ): EditResult => {
+  const run = (operation: EditOperation, raw: unknown, work: () => EditResult): EditResult => {
     if (rollbackOnFailure) {
       try {
         return work();
       } catch (error) {
-        return refused(error, label, operation, raw);
+        return refused(error, operation, raw);
       }
     }
     ctx.db.exec('SAVEPOINT edit');
@@ -801,7 +776,7 @@ export function applyEdits(
     } catch (error) {
       ctx.db.exec('ROLLBACK TO edit');
       ctx.db.exec('RELEASE edit');
-      return refused(error, label, operation, raw);
+      return refused(error, operation, raw);
     }
   };
 
@@ -810,33 +785,25 @@ export function applyEdits(
     results = inWriteTransaction(ctx.db, () => {
       const out = edits.map((edit, i) => {
         const layer = layers[i] as LayerDef;
-        const addResults = (edit.adds ?? []).map((raw, index) =>
-          run('add', `${layer.name} add ${index}`, raw, () =>
-            addOne(ctx, layer, raw, options, now, publicCall, siteRefused),
-          ),
+        const addResults = (edit.adds ?? []).map((raw) =>
+          run('add', raw, () => addOne(ctx, layer, raw, options, now, publicCall, siteRefused)),
         );
         if (publicCall && layer.name === SITES.name && addResults.some((r) => !r.success)) {
           siteRefused = true;
         }
-        const updateResults = (edit.updates ?? []).map((raw, index) =>
-          run('update', `${layer.name} update ${index}`, raw, () =>
-            updateOne(ctx, layer, raw, options, now),
-          ),
+        const updateResults = (edit.updates ?? []).map((raw) =>
+          run('update', raw, () => updateOne(ctx, layer, raw, options, now)),
         );
-        const deleteResults = (edit.deletes ?? []).map((target, index) =>
-          run('delete', `${layer.name} delete ${index}`, target, () =>
-            deleteOne(ctx, layer, target, options),
-          ),
+        const deleteResults = (edit.deletes ?? []).map((target) =>
+          run('delete', target, () => deleteOne(ctx, layer, target, options)),
         );
         return { id: layer.id, addResults, updateResults, deleteResults };
       });
-      if (rollbackOnFailure && failures.length > 0) throw new RollBack(out);
+      if (rollbackOnFailure && failed) throw new RollBack(out);
       return out;
     });
   } catch (error) {
-    if (error instanceof RollBack) {
-      throw new EditsRolledBack(failures, error.results.map(undone(edits, options)));
-    }
+    if (error instanceof RollBack) return error.results.map(undone(edits, options));
     throw error;
   }
   const settle = ctx.settleAdd;

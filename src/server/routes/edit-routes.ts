@@ -1,26 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, errorCodeFromArcgis } from '../../core/errors.js';
-import { validateChangePayload } from '../../core/registration/change-request.js';
-import { normalizeReference } from '../../core/registration/registration-codes.js';
-import { CHANGE_REQUESTS, SITES } from '../../core/schema/registry-schema.js';
+import { AppError, ErrorCode } from '../../core/errors.js';
+import { CHANGE_REQUESTS } from '../../core/schema/registry-schema.js';
 import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
 import { layerById } from '../../core/schema/views.js';
-import {
-  crossFieldIssues,
-  IssueCode,
-  type ValidationIssue,
-} from '../../core/validation/validate-attributes.js';
 import { notPermitted, toArcgisError } from '../arcgis-error.js';
 import {
   applyReviewedChangeRequests,
   settleChangeRequest,
 } from '../change-requests/process-change-requests.js';
-import { getRow, type Row } from '../db/feature-rows.js';
-import { prepared, type Database } from '../db/open-database.js';
-import { tableName } from '../db/registry-tables.js';
 import {
   applyEdits,
-  EditsRolledBack,
   type EditResult,
   type LayerEditResults,
   type LayerEdits,
@@ -99,7 +88,9 @@ function edit(
   }
   const settleAdd = context.processChangeRequests
     ? (layer: LayerDef, result: EditResult): EditResult =>
-        layer.name === CHANGE_REQUESTS.name ? settleChange(context.db, result, request.ip) : result
+        layer.name === CHANGE_REQUESTS.name
+          ? settleChangeRequest(context.db, result, { clientKey: request.ip })
+          : result
     : undefined;
   const results = applyEdits(
     { db: context.db, view, caller: request.caller, settleAdd },
@@ -118,46 +109,6 @@ function edit(
   return results;
 }
 
-/**
- * Settles a change request as it is stored, and puts the refusal's data in its result's
- * error beside the processor's code and words: our code (`appCode`) and, for an invalid
- * update, its problems field by field (`issues`).
- */
-function settleChange(db: Database, result: EditResult, clientKey: string): EditResult {
-  // Read first: the processor wipes the payload once the request is settled.
-  const sent = getRow(db, CHANGE_REQUESTS, result.objectId)?.attributes;
-  const settled = settleChangeRequest(db, result, { clientKey });
-  const error = settled.error;
-  if (settled.success || !error) return settled;
-  const appCode = errorCodeFromArcgis(error.code);
-  const issues = appCode === ErrorCode.InvalidInput && sent ? payloadIssues(db, sent) : [];
-  return { ...settled, error: { ...error, appCode, ...(issues.length > 0 ? { issues } : {}) } };
-}
-
-/**
- * The problems with a refused update's payload, checked again as the processor checks it
- * (the payload as sent, against the site as stored), because the processor reports them
- * only as text. A request sent again finds its payload wiped and gets none, as before.
- */
-function payloadIssues(db: Database, sent: Row): ValidationIssue[] {
-  if (typeof sent.payload !== 'string' || typeof sent.registration_ref !== 'string') return [];
-  const site = prepared(
-    db,
-    `SELECT "OBJECTID" AS id FROM ${tableName(SITES)} WHERE registration_ref = ?`,
-  ).get(normalizeReference(sent.registration_ref)) as { id: number } | undefined;
-  const stored = site && getRow(db, SITES, site.id)?.attributes;
-  if (!stored) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(sent.payload);
-  } catch {
-    return [{ field: 'payload', code: IssueCode.WrongType }];
-  }
-  const checked = validateChangePayload(parsed);
-  if (!checked.ok) return [...checked.issues];
-  return crossFieldIssues(SITES, { ...stored, ...checked.site });
-}
-
 /** The body a route answers with, from the results of its one call to {@link applyEdits}. */
 type Shape = (results: readonly LayerEditResults[]) => unknown;
 
@@ -172,11 +123,11 @@ const UPDATE_RESULTS: Shape = ([result]) => ({ updateResults: result?.updateResu
 const DELETE_RESULTS: Shape = ([result]) => ({ deleteResults: result?.deleteResults ?? [] });
 
 /**
- * Runs an edit call and answers it: per-edit results as ArcGIS shapes them, or, when the
- * call was refused as a whole, ArcGIS's top-level error with its data beside the words:
- * `issues` for a call of the wrong shape, and `editResults` (each edit's result in this
- * route's shape) when the call was rolled back. ArcGIS clients ignore both keys. Other
- * failures (403, 413, bad JSON, tokens) go to the server's one error mapper.
+ * Runs an edit call and answers it: per-edit results as ArcGIS shapes them (a rolled-back
+ * call too: its failures with their errors, the rest as not applied), or, when the call was
+ * refused as a whole for its shape, ArcGIS's top-level error with the `issues` beside the
+ * words (ArcGIS clients ignore the key). Other failures (403, 413, bad JSON, tokens) go to
+ * the server's one error mapper.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/apply-edits-feature-service-layer/
  */
@@ -191,19 +142,9 @@ function respond(
   try {
     results = run();
   } catch (error) {
-    if (!(
-      error instanceof EditsRolledBack ||
-      (error instanceof AppError && error.issues.length > 0)
-    ))
-      throw error;
+    if (!(error instanceof AppError && error.issues.length > 0)) throw error;
     const { error: envelope } = toArcgisError(error, (e) => request.log.error(e));
-    return send(reply, params, {
-      error: {
-        ...envelope,
-        ...(error.issues.length > 0 ? { issues: error.issues } : {}),
-        ...(error instanceof EditsRolledBack ? { editResults: shape(error.results) } : {}),
-      },
-    });
+    return send(reply, params, { error: { ...envelope, issues: error.issues } });
   }
   const body = shape(results);
   return send(reply, params, Array.isArray(body) ? body : withMoment(params, body as object));
