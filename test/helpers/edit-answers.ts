@@ -37,9 +37,7 @@ function layersOf(answer: EditAnswer): Partial<LayerResults>[] {
 }
 
 /** Every result in the answer, in order, with where it sits. */
-export function eachResult(
-  answer: EditAnswer,
-): {
+export function eachResult(answer: EditAnswer): {
   layer: number | undefined;
   list: (typeof LISTS)[number];
   index: number;
