@@ -82,7 +82,7 @@ function tampered(db: Database, ...statements: string[]) {
 }
 
 function runCli(args: readonly string[]) {
-  return runTool('src/server/audit/verify-audit-cli.ts', args);
+  return runTool('src/cli/ccr.ts', ['verify-audit', ...args]);
 }
 
 describe('SearchAudit hash chain', () => {

@@ -60,7 +60,7 @@ function writeLoad(server: ServerProcess, clients: number, seed: number) {
 }
 
 function runCli(args: readonly string[]) {
-  return runTool('src/server/backup/backup-cli.ts', args);
+  return runTool('src/cli/ccr.ts', ['backup', ...args]);
 }
 
 function siteGuids(db: DatabaseSync): Set<string> {

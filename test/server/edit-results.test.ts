@@ -524,7 +524,6 @@ describe('the widgets read the data, never the words', () => {
     createRegistrationClient({
       serviceUrl: publicUrl,
       geocoderUrl: `${server.url}/arcgis/rest/services/Geocoder/GeocodeServer`,
-      fetch: (input, init) => fetch(input, init),
     });
 
   it("registration: a camera's problem is named by the camera's position", async () => {

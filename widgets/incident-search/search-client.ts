@@ -12,11 +12,11 @@ import {
   type IQueryFeaturesResponse,
 } from '@esri/arcgis-rest-feature-service';
 import { request, type IAuthenticationManager } from '@esri/arcgis-rest-request';
+import { toAppError } from '../../src/client/arcgis-request.js';
 import {
   AppError,
   appErrorFromEditResult,
   ErrorCode,
-  errorCodeFromArcgis,
   type EditResultError,
 } from '../../src/core/errors.js';
 import {
@@ -70,30 +70,6 @@ export interface SearchClientOptions {
   readonly authentication: () => IAuthenticationManager | null;
   /** Site queries in flight at once. */
   readonly concurrency?: number;
-}
-
-interface ErrorEnvelope {
-  readonly error?: { readonly code?: number | string };
-}
-
-/** Turns whatever a request threw into an `AppError` (aborts pass through unchanged). */
-export function toAppError(error: unknown): Error {
-  if (error instanceof AppError) return error;
-  if (error instanceof Error && error.name === 'AbortError') return error;
-  const response =
-    (error as { response?: ErrorEnvelope } | null)?.response ?? (error as ErrorEnvelope | null);
-  const raw = response?.error?.code;
-  if (raw !== undefined) {
-    const code = errorCodeFromArcgis(raw);
-    return new AppError(code, `ArcGIS error ${String(raw)}`, [], { cause: error });
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('HTTP ')) {
-    return new AppError(ErrorCode.Service, code, [], { cause: error });
-  }
-  if (error instanceof TypeError)
-    return new AppError(ErrorCode.Network, 'Network failure', [], { cause: error });
-  return new AppError(ErrorCode.Service, 'Unexpected failure', [], { cause: error });
 }
 
 function absolute(url: string): string {

@@ -8,7 +8,8 @@ import {
   request,
   type IAuthenticationManager,
 } from '@esri/arcgis-rest-request';
-import { toAppError } from './search-client.js';
+import { toAppError } from '../../src/client/arcgis-request.js';
+import { AppError, ErrorCode } from '../../src/core/errors.js';
 
 /** A signed-in officer's credential, as arcgis-rest-js requests use it. */
 export interface OfficerSession {
@@ -72,7 +73,7 @@ export async function signInWithPassword(
     throw toAppError(error);
   }
   if (typeof body.token !== 'string' || body.token === '') {
-    throw toAppError({ error: { code: 500 } });
+    throw new AppError(ErrorCode.Service, 'generateToken answered without a token');
   }
   return {
     authentication: new TokenAuthentication(body.token, url.replace(/\/generateToken$/, '')),

@@ -1,10 +1,14 @@
 import {
+  arcgisRequest,
+  firstFailedEdit,
+  layersOf,
+  type EditResultBody,
+  type LayerResultsBody,
+} from '../../src/client/arcgis-request.js';
+import {
   AppError,
   appErrorFromEditResult,
-  ArcgisEditCode,
   ErrorCode,
-  errorCodeFromArcgis,
-  type EditResultError,
   type FieldIssue,
 } from '../../src/core/errors.js';
 import type { LonLat } from '../../src/core/registration/change-request.js';
@@ -97,35 +101,11 @@ export interface RegistrationClientOptions {
   readonly geocoderUrl: string;
   /** The city (WGS84): matches near its centre come first. */
   readonly searchExtent?: Extent;
-  /** Transport; defaults to the page's `fetch`, looked up on every call. */
-  readonly fetch?: typeof fetch;
   /** ChangeRequests layer id in the public view. */
   readonly changeRequestsLayerId?: number;
 }
 
 const KNOWN_ISSUES = new Set<string>(Object.values(IssueCode));
-
-/**
- * ArcGIS's top-level error. Our service adds data beside the words (ArcGIS clients ignore
- * it): `retryAfter`.
- */
-interface ArcgisErrorBody {
-  readonly code?: number | string;
-  readonly message?: string;
-  readonly details?: readonly unknown[];
-  readonly retryAfter?: number;
-}
-
-interface EditResultBody {
-  readonly success?: boolean;
-  readonly error?: EditResultError | null;
-}
-
-/** One layer's results; `id` only in a service-level answer. */
-interface LayerResultsBody {
-  readonly id?: number;
-  readonly addResults?: readonly (EditResultBody | null)[];
-}
 
 /** The field problems of an edit result that the form has words for, named as the form names them. */
 function formIssues(issues: readonly FieldIssue[] | undefined, prefix: string): FormIssue[] {
@@ -142,12 +122,6 @@ function formIssues(issues: readonly FieldIssue[] | undefined, prefix: string): 
   );
 }
 
-/** The layers of an edit answer: a service-level array, or one layer's results. */
-function layersOf(results: unknown): readonly LayerResultsBody[] {
-  if (Array.isArray(results)) return results as LayerResultsBody[];
-  return results && typeof results === 'object' ? [results as LayerResultsBody] : [];
-}
-
 /** Every field problem in edit results; a registration's cameras are named by position. */
 function issuesOfResults(results: unknown): FormIssue[] {
   return layersOf(results).flatMap((layer) =>
@@ -157,100 +131,39 @@ function issuesOfResults(results: unknown): FormIssue[] {
   );
 }
 
-/** The first edit that failed on its own account (not one undone because another failed). */
-function firstFailure(results: unknown): EditResultBody | undefined {
-  const failed = layersOf(results)
-    .flatMap((layer) => layer.addResults ?? [])
-    .filter((result): result is EditResultBody => result?.success !== true);
-  return failed.find((r) => r.error?.code !== ArcgisEditCode.RolledBack) ?? failed[0];
-}
-
-/**
- * Seconds to wait before trying again: a `retryAfter` in the answer's data, else the
- * `Retry-After` header (seconds or an HTTP date).
- */
-function retryAfterFrom(header: string | null, fromBody: number | undefined): number | undefined {
-  if (typeof fromBody === 'number' && fromBody > 0) return fromBody;
-  if (header) {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-    const date = Date.parse(header);
-    if (!Number.isNaN(date)) return Math.max(0, Math.round((date - Date.now()) / 1000));
-  }
-  return undefined;
-}
-
-/** A call refused as a whole (ArcGIS's top-level error); its edits' problems come per edit. */
-function refusal(error: ArcgisErrorBody, retryAfterHeader: string | null): RequestRefused {
-  const code = errorCodeFromArcgis(error.code);
-  const details = (error.details ?? []).filter((d): d is string => typeof d === 'string');
-  return new RequestRefused(code, error.message ?? 'Request refused', details, {
-    retryAfterSeconds: retryAfterFrom(retryAfterHeader, error.retryAfter),
+/** A call refused as a whole: the shared client's error, as the form reads it. */
+function refusal(error: unknown): unknown {
+  if (!(error instanceof AppError) || error.code === ErrorCode.Network) return error;
+  return new RequestRefused(error.code, error.message, error.details, {
+    retryAfterSeconds: error.retryAfterSeconds,
   });
 }
 
 /** An edit the service answered for and refused: its error's data, as an AppError says it. */
-function editRefusal(
-  results: unknown,
-  failure: EditResultBody,
-  retryAfterHeader: string | null,
-): RequestRefused {
+function editRefusal(results: unknown, failure: EditResultBody): RequestRefused {
   const cause = appErrorFromEditResult(failure.error);
   return new RequestRefused(cause.code, cause.message, [], {
     issues: cause.code === ErrorCode.InvalidInput ? issuesOfResults(results) : [],
-    retryAfterSeconds: retryAfterFrom(retryAfterHeader, cause.retryAfterSeconds),
+    retryAfterSeconds: cause.retryAfterSeconds,
   });
 }
 
-/** The default client: plain `fetch` against the ArcGIS REST endpoints. */
+/** The default client: the shared ArcGIS request layer (arcgis-rest-js), anonymous. */
 export function createRegistrationClient(options: RegistrationClientOptions): RegistrationClient {
   const serviceUrl = options.serviceUrl.replace(/\/+$/, '');
   const geocoderUrl = options.geocoderUrl.replace(/\/+$/, '');
   const changeLayer = options.changeRequestsLayerId ?? 4;
-  const transport: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-
   async function call(
     url: string,
     params: Record<string, string>,
     method: 'GET' | 'POST',
     signal: AbortSignal | undefined,
-  ): Promise<{ body: unknown; retryAfter: string | null }> {
-    const query = new URLSearchParams({ ...params, f: 'json' });
-    let response: Response;
+  ): Promise<unknown> {
     try {
-      response =
-        method === 'GET'
-          ? await transport(`${url}?${query.toString()}`, { signal })
-          : await transport(url, {
-              method: 'POST',
-              headers: { 'content-type': 'application/x-www-form-urlencoded' },
-              body: query.toString(),
-              signal,
-            });
+      return await arcgisRequest<unknown>(url, params, { httpMethod: method, signal });
     } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new AppError(ErrorCode.Network, 'No answer from the service', [], { cause: error });
+      throw refusal(error);
     }
-    const retryAfter = response.headers.get('retry-after');
-    if (response.status === 429) {
-      const envelope = (await response.json().catch(() => null)) as {
-        error?: ArcgisErrorBody;
-      } | null;
-      throw refusal({ ...envelope?.error, code: 429 }, retryAfter);
-    }
-    if (!response.ok) {
-      throw new AppError(ErrorCode.Service, `HTTP ${response.status}`);
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new AppError(ErrorCode.Service, 'The answer was not JSON', [], { cause: error });
-    }
-    const envelope = (body as { error?: ArcgisErrorBody } | null)?.error;
-    if (envelope) throw refusal(envelope, retryAfter);
-    return { body, retryAfter };
   }
 
   const formParams = (form: FormSignals | undefined): Record<string, string> =>
@@ -271,7 +184,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
 
   return {
     async suggest(text, requestOptions) {
-      const { body } = await call(
+      const body = await call(
         `${geocoderUrl}/suggest`,
         { text, maxSuggestions: '6', ...extentParam },
         'GET',
@@ -286,7 +199,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
     },
 
     async findAddress(query, requestOptions) {
-      const { body } = await call(
+      const body = await call(
         `${geocoderUrl}/findAddressCandidates`,
         {
           SingleLine: query.text,
@@ -319,7 +232,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
     },
 
     async register(edits, requestOptions) {
-      const { body, retryAfter } = await call(
+      const body = await call(
         `${serviceUrl}/applyEdits`,
         {
           edits: JSON.stringify(edits),
@@ -334,8 +247,8 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
         throw new AppError(ErrorCode.Service, 'Unexpected applyEdits answer');
       const results = layersOf(body).flatMap((l) => l.addResults ?? []);
       const expected = edits.reduce((sum, layer) => sum + layer.adds.length, 0);
-      const failure = firstFailure(body);
-      if (failure) throw editRefusal(body, failure, retryAfter);
+      const failure = firstFailedEdit(body);
+      if (failure) throw editRefusal(body, failure);
       if (results.length !== expected) {
         throw new AppError(ErrorCode.Service, 'applyEdits answered for fewer features than sent');
       }
@@ -349,7 +262,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
         payload: request.payload,
       };
       // One row per request: a processed request is never replayed by its GlobalID.
-      const { body, retryAfter } = await call(
+      const body = await call(
         `${serviceUrl}/${changeLayer}/applyEdits`,
         {
           adds: JSON.stringify([{ attributes }]),
@@ -361,7 +274,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
       );
       const result = (body as LayerResultsBody).addResults?.[0];
       if (!result) throw new AppError(ErrorCode.Service, 'No result for the change request');
-      if (result.success !== true) throw editRefusal(body, result, retryAfter);
+      if (result.success !== true) throw editRefusal(body, result);
     },
   };
 }

@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../core/errors.js';
 import { openDatabase } from '../db/open-database.js';
@@ -11,7 +9,7 @@ import {
   type AddressColumnMap,
 } from './address-points.js';
 
-const USAGE = `Usage: tsx src/server/geocode/load-addresses-cli.ts --db FILE --csv FILE [options]
+const USAGE = `Usage: ccr load-addresses --db FILE --csv FILE [options]
 
 Loads a city's address points (a CSV with a header row) into the geocoder.
 
@@ -142,8 +140,4 @@ export function runLoadAddressesCli(argv: readonly string[], io: CliIo = PROCESS
   } finally {
     db.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = runLoadAddressesCli(process.argv.slice(2));
 }

@@ -1,11 +1,9 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, ErrorCode } from '../../core/errors.js';
 import { openDatabase } from '../db/open-database.js';
 import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, seedDatabase } from './seed-database.js';
 
-const USAGE = `Usage: tsx src/server/seed/seed-cli.ts --db FILE --sites N [--seed S] [--password P] [--force]
+const USAGE = `Usage: ccr seed --db FILE --sites N [--seed S] [--password P] [--force]
 
   --db FILE       SQLite database to fill (created when missing)
   --sites N       synthetic sites to generate (each with 1-4 cameras)
@@ -137,8 +135,4 @@ export async function runSeedCli(argv: readonly string[], io: CliIo = PROCESS_IO
   } finally {
     db.close();
   }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await runSeedCli(process.argv.slice(2));
 }
