@@ -8,12 +8,17 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createServer } from '../src/server/create-server.js';
-import { openDatabase } from '../src/server/db/open-database.js';
+import { openDatabase, type Database } from '../src/server/db/open-database.js';
+import {
+  parseFindRequest,
+  parseReverseRequest,
+  parseSuggestRequest,
+  type GeocodeParams,
+} from '../src/server/geocode/geocode-request.js';
 import {
   findAddressCandidates,
   reverseGeocode,
   suggest,
-  type GeocodeParams,
 } from '../src/server/geocode/geocode-service.js';
 import { seedDatabase } from '../src/server/seed/seed-database.js';
 
@@ -105,7 +110,12 @@ const seeded = await seedDatabase(db, {
 });
 console.log(`geocoder: ${seeded.addressPoints.toLocaleString('en-US')} address points`);
 
-const OPERATIONS = { findAddressCandidates, suggest, reverseGeocode } as const;
+/** Each operation as its route runs it: the parse, then the answer. */
+const OPERATIONS: Record<Operation, (db: Database, params: GeocodeParams) => unknown> = {
+  findAddressCandidates: (db, params) => findAddressCandidates(db, parseFindRequest(params)),
+  suggest: (db, params) => suggest(db, parseSuggestRequest(params)),
+  reverseGeocode: (db, params) => reverseGeocode(db, parseReverseRequest(params)),
+};
 console.log(`\nEach worst input in process, ${RUNS} runs after 3 warm-up runs:`);
 let worst = { label: '', ms: 0 };
 for (const [label, operation, params] of WORST) {

@@ -11,10 +11,17 @@ import {
   type AddressPointInput,
 } from '../../src/server/geocode/address-points.js';
 import {
+  parseFindRequest,
+  parseReverseRequest,
+  parseSuggestRequest,
+  type GeocodeParams,
+} from '../../src/server/geocode/geocode-request.js';
+import {
   findAddressCandidates,
   geocodeServiceInfo,
   reverseGeocode,
   suggest,
+  type GeocodeBudget,
 } from '../../src/server/geocode/geocode-service.js';
 import { buildPointTree, nearestPointIds } from '../../src/server/geocode/point-tree.js';
 import {
@@ -61,6 +68,17 @@ function geocoder(points: readonly AddressPointInput[]): Database {
   return db;
 }
 
+/** Each operation as its route runs it: the parameters parsed, then answered. */
+function find(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
+  return findAddressCandidates(db, parseFindRequest(params), budget);
+}
+function suggestFor(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
+  return suggest(db, parseSuggestRequest(params), budget);
+}
+function reverse(db: Database, params: GeocodeParams) {
+  return reverseGeocode(db, parseReverseRequest(params));
+}
+
 /** Runs a synchronous call as a promise, so a failure is asserted with `rejects`. */
 function attempt(work: () => unknown): Promise<unknown> {
   return Promise.resolve().then(work);
@@ -100,19 +118,15 @@ describe('input lengths', () => {
     [
       'SingleLine',
       (length) => () =>
-        findAddressCandidates(db, {
+        find(db, {
           SingleLine: padded('1234 S Noland Rd,', length, 'Independence, MO 64055'),
         }),
     ],
-    [
-      'Address',
-      (length) => () =>
-        findAddressCandidates(db, { Address: padded('1234 S', length, 'Noland Rd') }),
-    ],
+    ['Address', (length) => () => find(db, { Address: padded('1234 S', length, 'Noland Rd') })],
     [
       'City',
       (length) => () =>
-        findAddressCandidates(db, {
+        find(db, {
           Address: '1234 S Noland Rd',
           City: padded('Independence', length, '.'),
         }),
@@ -120,7 +134,7 @@ describe('input lengths', () => {
     [
       'Region',
       (length) => () =>
-        findAddressCandidates(db, {
+        find(db, {
           Address: '1234 S Noland Rd',
           Region: padded('Missouri', length, '.'),
         }),
@@ -128,7 +142,7 @@ describe('input lengths', () => {
     [
       'Postal',
       (length) => () =>
-        findAddressCandidates(db, {
+        find(db, {
           Address: '1234 S Noland Rd',
           Postal: padded('64055', length, '0'.repeat(length - 6)),
         }),
@@ -150,37 +164,37 @@ describe('input lengths', () => {
   it("answers suggest's text up to the SingleLine length, and not one character more", async () => {
     const text = (length: number) => padded('1234', length, 's nol');
     for (const ok of [199, 200]) {
-      expect(suggest(db, { text: text(ok) }).suggestions.map((s) => s.text)).toEqual([NOLAND]);
+      expect(suggestFor(db, { text: text(ok) }).suggestions.map((s) => s.text)).toEqual([NOLAND]);
     }
-    await expect(attempt(() => suggest(db, { text: text(201) }))).rejects.toMatchObject(
+    await expect(attempt(() => suggestFor(db, { text: text(201) }))).rejects.toMatchObject(
       refused('text'),
     );
     // Spaces around the text are not counted: a million of them change nothing.
     const spaced = `${' '.repeat(1_000_000)}1234 s nol`;
-    expect(suggest(db, { text: spaced }).suggestions.map((s) => s.text)).toEqual([NOLAND]);
+    expect(suggestFor(db, { text: spaced }).suggestions.map((s) => s.text)).toEqual([NOLAND]);
   });
 
   it('refuses the other parameters above 1,000 characters', async () => {
     const location = (length: number) => padded('{"x":-94.404,', length, '"y":39.055}');
     const outFields = (length: number) => `Postal${','.repeat(length - 6)}`;
     for (const ok of [999, 1000]) {
-      const [candidate] = findAddressCandidates(db, {
+      const [candidate] = find(db, {
         SingleLine: NOLAND,
         location: location(ok),
         outFields: outFields(ok),
       }).candidates;
       expect(candidate?.attributes).toMatchObject({ Postal: '64055' });
-      expect(reverseGeocode(db, { location: location(ok) }).address.Match_addr).toBe(NOLAND);
+      expect(reverse(db, { location: location(ok) }).address.Match_addr).toBe(NOLAND);
     }
     await expect(
-      attempt(() => findAddressCandidates(db, { SingleLine: NOLAND, location: location(1001) })),
+      attempt(() => find(db, { SingleLine: NOLAND, location: location(1001) })),
     ).rejects.toMatchObject(refused('location'));
     await expect(
-      attempt(() => findAddressCandidates(db, { SingleLine: NOLAND, outFields: outFields(1001) })),
+      attempt(() => find(db, { SingleLine: NOLAND, outFields: outFields(1001) })),
     ).rejects.toMatchObject(refused('outFields'));
-    await expect(
-      attempt(() => reverseGeocode(db, { location: location(1001) })),
-    ).rejects.toMatchObject(refused('location'));
+    await expect(attempt(() => reverse(db, { location: location(1001) }))).rejects.toMatchObject(
+      refused('location'),
+    );
   });
 });
 
@@ -190,9 +204,9 @@ describe('input words', () => {
   const words = (count: number) => `1234 S Noland Rd${' X'.repeat(count - 4)}`;
 
   it.each([
-    ['SingleLine', (text: string) => () => findAddressCandidates(db, { SingleLine: text })],
-    ['Address', (text: string) => () => findAddressCandidates(db, { Address: text })],
-    ['text', (text: string) => () => suggest(db, { text })],
+    ['SingleLine', (text: string) => () => find(db, { SingleLine: text })],
+    ['Address', (text: string) => () => find(db, { Address: text })],
+    ['text', (text: string) => () => suggestFor(db, { text })],
   ])('answers %s with 39 and 40 words, and refuses 41', async (name, call) => {
     for (const count of [39, 40]) expect(call(words(count))()).toBeTypeOf('object');
     await expect(attempt(call(words(41)))).rejects.toMatchObject(refused(name));
@@ -203,10 +217,10 @@ describe('input words', () => {
   it('counts the words that reach the matcher, after Unicode compatibility folding', async () => {
     // "¼" folds to "1⁄4": one character, two words.
     const folded = (count: number) => '\u00bc '.repeat(count);
-    expect(findAddressCandidates(db, { SingleLine: folded(20) }).candidates).toEqual([]);
-    await expect(
-      attempt(() => findAddressCandidates(db, { SingleLine: folded(21) })),
-    ).rejects.toMatchObject(refused('SingleLine'));
+    expect(find(db, { SingleLine: folded(20) }).candidates).toEqual([]);
+    await expect(attempt(() => find(db, { SingleLine: folded(21) }))).rejects.toMatchObject(
+      refused('SingleLine'),
+    );
   });
 });
 
@@ -221,76 +235,69 @@ describe('the worst inputs', () => {
     [
       'a SingleLine of 64,000 one-letter words (128 KB)',
       'SingleLine',
-      (db) => findAddressCandidates(db, { SingleLine: 'A '.repeat(64_000) }),
+      (db) => find(db, { SingleLine: 'A '.repeat(64_000) }),
     ],
     [
       'a SingleLine of 900,000 one-letter words (1.8 MB)',
       'SingleLine',
-      (db) => findAddressCandidates(db, { SingleLine: 'A '.repeat(900_000) }),
+      (db) => find(db, { SingleLine: 'A '.repeat(900_000) }),
     ],
     [
       'a house number and one 128 KB word',
       'SingleLine',
-      (db) => findAddressCandidates(db, { SingleLine: `1234 NOLAND${'D'.repeat(131_072)}` }),
+      (db) => find(db, { SingleLine: `1234 NOLAND${'D'.repeat(131_072)}` }),
     ],
     [
       'a SingleLine of 100,000 commas',
       'SingleLine',
-      (db) => findAddressCandidates(db, { SingleLine: '1,'.repeat(100_000) }),
+      (db) => find(db, { SingleLine: '1,'.repeat(100_000) }),
     ],
-    [
-      'a 128 KB Address',
-      'Address',
-      (db) => findAddressCandidates(db, { Address: 'A '.repeat(64_000) }),
-    ],
+    ['a 128 KB Address', 'Address', (db) => find(db, { Address: 'A '.repeat(64_000) })],
     [
       'a 128 KB Address2',
       'Address2',
-      (db) =>
-        findAddressCandidates(db, { Address: '1234 S Noland Rd', Address2: 'B '.repeat(64_000) }),
+      (db) => find(db, { Address: '1234 S Noland Rd', Address2: 'B '.repeat(64_000) }),
     ],
     [
       'a 100 KB City',
       'City',
-      (db) => findAddressCandidates(db, { Address: 'Noland Rd', City: 'Q'.repeat(100_000) }),
+      (db) => find(db, { Address: 'Noland Rd', City: 'Q'.repeat(100_000) }),
     ],
     [
       'a 100 KB Region',
       'Region',
-      (db) => findAddressCandidates(db, { Address: 'Noland Rd', Region: 'M'.repeat(100_000) }),
+      (db) => find(db, { Address: 'Noland Rd', Region: 'M'.repeat(100_000) }),
     ],
     [
       'a 100 KB Postal',
       'Postal',
-      (db) => findAddressCandidates(db, { Address: 'Noland Rd', Postal: '6'.repeat(100_000) }),
+      (db) => find(db, { Address: 'Noland Rd', Postal: '6'.repeat(100_000) }),
     ],
-    ['a 128 KB suggest text', 'text', (db) => suggest(db, { text: 'A '.repeat(64_000) })],
+    ['a 128 KB suggest text', 'text', (db) => suggestFor(db, { text: 'A '.repeat(64_000) })],
     [
       'a 128 KB suggest text after a house number',
       'text',
-      (db) => suggest(db, { text: `1 ${'A '.repeat(64_000)}A` }),
+      (db) => suggestFor(db, { text: `1 ${'A '.repeat(64_000)}A` }),
     ],
     [
       'a 1,001-digit maxLocations',
       'maxLocations',
-      (db) =>
-        findAddressCandidates(db, { SingleLine: 'Noland Rd', maxLocations: '9'.repeat(1001) }),
+      (db) => find(db, { SingleLine: 'Noland Rd', maxLocations: '9'.repeat(1001) }),
     ],
     [
       'a 100 KB outFields',
       'outFields',
-      (db) =>
-        findAddressCandidates(db, { SingleLine: 'Noland Rd', outFields: 'City,'.repeat(20_000) }),
+      (db) => find(db, { SingleLine: 'Noland Rd', outFields: 'City,'.repeat(20_000) }),
     ],
     [
       'a location nested 100,000 arrays deep',
       'location',
-      (db) => reverseGeocode(db, { location: '['.repeat(100_000) }),
+      (db) => reverse(db, { location: '['.repeat(100_000) }),
     ],
     [
       'a 100 KB featureTypes',
       'featureTypes',
-      (db) => reverseGeocode(db, { location: '-94.41,39.08', featureTypes: 'x,'.repeat(50_000) }),
+      (db) => reverse(db, { location: '-94.41,39.08', featureTypes: 'x,'.repeat(50_000) }),
     ],
   ];
 
@@ -300,9 +307,9 @@ describe('the worst inputs', () => {
 
   it('names the parameter when a count is out of range', async () => {
     for (const [name, call] of [
-      ['maxLocations', () => findAddressCandidates(city, { SingleLine: 'x', maxLocations: '0' })],
-      ['maxSuggestions', () => suggest(city, { text: 'x', maxSuggestions: '0' })],
-      ['maxSuggestions', () => suggest(city, { text: 'x', maxSuggestions: '1e400' })],
+      ['maxLocations', () => find(city, { SingleLine: 'x', maxLocations: '0' })],
+      ['maxSuggestions', () => suggestFor(city, { text: 'x', maxSuggestions: '0' })],
+      ['maxSuggestions', () => suggestFor(city, { text: 'x', maxSuggestions: '1e400' })],
     ] as const) {
       await expect(attempt(call)).rejects.toMatchObject(refused(name));
     }
@@ -310,20 +317,20 @@ describe('the worst inputs', () => {
 
   it('answers the worst inputs inside the limits', () => {
     const answers: unknown[] = [
-      findAddressCandidates(city, { SingleLine: `1 ${'E '.repeat(39)}`, maxLocations: '1e308' }),
-      findAddressCandidates(city, { SingleLine: 'E ST', maxLocations: '50' }),
-      findAddressCandidates(city, { SingleLine: 'N'.repeat(200) }),
-      findAddressCandidates(city, { SingleLine: `NOLAND${'D'.repeat(194)}` }),
-      findAddressCandidates(city, { SingleLine: `1 NOLAND${'D'.repeat(192)}` }),
-      findAddressCandidates(city, {
+      find(city, { SingleLine: `1 ${'E '.repeat(39)}`, maxLocations: '1e308' }),
+      find(city, { SingleLine: 'E ST', maxLocations: '50' }),
+      find(city, { SingleLine: 'N'.repeat(200) }),
+      find(city, { SingleLine: `NOLAND${'D'.repeat(194)}` }),
+      find(city, { SingleLine: `1 NOLAND${'D'.repeat(192)}` }),
+      find(city, {
         Address: 'E '.repeat(40).trim(),
         City: 'Q'.repeat(40),
         Region: 'R'.repeat(50),
         Postal: '9'.repeat(10),
       }),
-      suggest(city, { text: 'S', maxSuggestions: '1e308' }),
-      suggest(city, { text: `${'E '.repeat(39)}S` }),
-      reverseGeocode(city, { location: '-94.85,39.08', distance: '1e308' }),
+      suggestFor(city, { text: 'S', maxSuggestions: '1e308' }),
+      suggestFor(city, { text: `${'E '.repeat(39)}S` }),
+      reverse(city, { location: '-94.85,39.08', distance: '1e308' }),
     ];
     expect(answers).toHaveLength(9);
     const [many, streets] = answers as ReturnType<typeof findAddressCandidates>[];
@@ -344,7 +351,7 @@ describe('the worst inputs', () => {
     }));
     crowd.push({ ...crowd[0]!, street: 'E Oak St', x: -94.3 });
     const db = geocoder(crowd);
-    const [best] = findAddressCandidates(db, { SingleLine: '100 E Oak St' }).candidates;
+    const [best] = find(db, { SingleLine: '100 E Oak St' }).candidates;
     expect(best).toMatchObject({ score: 100, location: { x: -94.3 } });
     db.close();
   });
@@ -362,28 +369,23 @@ describe('the time budget', () => {
         y: 39.05,
       })),
     );
-    const all = findAddressCandidates(db, { SingleLine: '100 Oak St' }).candidates;
+    const all = find(db, { SingleLine: '100 Oak St' }).candidates;
     expect(all).toHaveLength(5);
     // The clock is read once at the start and once before each point is scored.
-    const some = findAddressCandidates(
-      db,
-      { SingleLine: '100 Oak St' },
-      { budgetMs: 2, now: ticking() },
-    ).candidates;
+    const some = find(db, { SingleLine: '100 Oak St' }, { budgetMs: 2, now: ticking() }).candidates;
     expect(some).toHaveLength(2);
     expect(some[0]).toMatchObject({ address: '100 Oak St, Independence, MO', score: 100 });
     expect(
-      findAddressCandidates(db, { SingleLine: '100 Oak St' }, { budgetMs: 0, now: ticking() })
-        .candidates,
+      find(db, { SingleLine: '100 Oak St' }, { budgetMs: 0, now: ticking() }).candidates,
     ).toEqual([]);
   });
 
   it('stops suggest at the budget too', () => {
     const db = geocoder(POINTS);
     const unlimited = { budgetMs: 1e9, now: ticking() };
-    expect(suggest(db, { text: '1234 noland' }, unlimited).suggestions).toHaveLength(1);
+    expect(suggestFor(db, { text: '1234 noland' }, unlimited).suggestions).toHaveLength(1);
     expect(
-      suggest(db, { text: '1234 noland' }, { budgetMs: 0, now: ticking() }).suggestions,
+      suggestFor(db, { text: '1234 noland' }, { budgetMs: 0, now: ticking() }).suggestions,
     ).toEqual([]);
   });
 });
@@ -491,7 +493,7 @@ describe('reverseGeocode', () => {
         }
       }
       const call = () =>
-        reverseGeocode(city, {
+        reverse(city, {
           location: `${location.x},${location.y}`,
           distance: String(distance),
         });

@@ -11,10 +11,17 @@ import {
   type AddressPointInput,
 } from '../../src/server/geocode/address-points.js';
 import {
+  parseFindRequest,
+  parseReverseRequest,
+  parseSuggestRequest,
+  type GeocodeParams,
+} from '../../src/server/geocode/geocode-request.js';
+import {
   findAddressCandidates,
   geocodeServiceInfo,
   reverseGeocode,
   suggest,
+  type GeocodeBudget,
 } from '../../src/server/geocode/geocode-service.js';
 import { runLoadAddressesCli } from '../../src/server/geocode/load-addresses-cli.js';
 
@@ -103,13 +110,24 @@ function geocoder(points: readonly AddressPointInput[] = POINTS): Database {
   return db;
 }
 
+/** Each operation as its route runs it: the parameters parsed, then answered. */
+function find(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
+  return findAddressCandidates(db, parseFindRequest(params), budget);
+}
+function suggestFor(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
+  return suggest(db, parseSuggestRequest(params), budget);
+}
+function reverse(db: Database, params: GeocodeParams) {
+  return reverseGeocode(db, parseReverseRequest(params));
+}
+
 /** Runs a synchronous call as a promise, so a failure is asserted with `rejects`. */
 function attempt(work: () => unknown): Promise<unknown> {
   return Promise.resolve().then(work);
 }
 
 function best(db: Database, singleLine: string) {
-  return findAddressCandidates(db, { SingleLine: singleLine }).candidates[0];
+  return find(db, { SingleLine: singleLine }).candidates[0];
 }
 
 describe('geocodeServiceInfo', () => {
@@ -137,7 +155,7 @@ describe('geocodeServiceInfo', () => {
 describe('suggest and findAddressCandidates', () => {
   it('round-trips a suggestion through its magicKey to a 100-score point', () => {
     const db = geocoder();
-    const { suggestions } = suggest(db, { text: '1234 s nol' });
+    const { suggestions } = suggestFor(db, { text: '1234 s nol' });
     expect(suggestions).toEqual([
       {
         text: '1234 S Noland Rd, Independence, MO 64055',
@@ -146,7 +164,7 @@ describe('suggest and findAddressCandidates', () => {
       },
     ]);
     const chosen = suggestions[0]!;
-    const result = findAddressCandidates(db, {
+    const result = find(db, {
       SingleLine: chosen.text,
       magicKey: chosen.magicKey,
       outFields: '*',
@@ -178,19 +196,19 @@ describe('suggest and findAddressCandidates', () => {
 
   it('suggests addresses by number and words in any order, and streets without a number', () => {
     const db = geocoder();
-    expect(suggest(db, { text: '1234 noland' }).suggestions.map((s) => s.text)).toEqual([
+    expect(suggestFor(db, { text: '1234 noland' }).suggestions.map((s) => s.text)).toEqual([
       '1234 S Noland Rd, Independence, MO 64055',
     ]);
-    expect(suggest(db, { text: '12' }).suggestions.map((s) => s.text)).toEqual([
+    expect(suggestFor(db, { text: '12' }).suggestions.map((s) => s.text)).toEqual([
       '1234 S Main St, Independence, MO 64054',
       '1234 S Noland Rd, Independence, MO 64055',
       '1236 S Noland Rd, Independence, MO 64055',
       '1250 S Noland Rd, Independence, MO 64055',
     ]);
-    expect(suggest(db, { text: '12', maxSuggestions: '2' }).suggestions).toHaveLength(2);
-    const streets = suggest(db, { text: 'lees sum' }).suggestions;
+    expect(suggestFor(db, { text: '12', maxSuggestions: '2' }).suggestions).toHaveLength(2);
+    const streets = suggestFor(db, { text: 'lees sum' }).suggestions;
     expect(streets.map((s) => s.text)).toEqual(["S Lee's Summit Rd, Independence, MO"]);
-    const street = findAddressCandidates(db, {
+    const street = find(db, {
       SingleLine: streets[0]!.text,
       magicKey: streets[0]!.magicKey,
     });
@@ -198,10 +216,10 @@ describe('suggest and findAddressCandidates', () => {
       score: 100,
       attributes: { Addr_type: 'StreetName' },
     });
-    expect(suggest(db, { text: 'e 39' }).suggestions.map((s) => s.text)).toEqual([
+    expect(suggestFor(db, { text: 'e 39' }).suggestions.map((s) => s.text)).toEqual([
       'E 39th St, Independence, MO',
     ]);
-    expect(suggest(db, { text: 'nowhere' }).suggestions).toEqual([]);
+    expect(suggestFor(db, { text: 'nowhere' }).suggestions).toEqual([]);
   });
 
   it('caps maxSuggestions at 15 and refuses nonsense', async () => {
@@ -215,14 +233,16 @@ describe('suggest and findAddressCandidates', () => {
       y: 39.0907,
     }));
     const db = geocoder(many);
-    expect(suggest(db, { text: '1' }).suggestions).toHaveLength(5);
-    expect(suggest(db, { text: '1', maxSuggestions: '40' }).suggestions).toHaveLength(15);
+    expect(suggestFor(db, { text: '1' }).suggestions).toHaveLength(5);
+    expect(suggestFor(db, { text: '1', maxSuggestions: '40' }).suggestions).toHaveLength(15);
     await expect(
-      attempt(() => suggest(db, { text: '1', maxSuggestions: 'lots' })),
+      attempt(() => suggestFor(db, { text: '1', maxSuggestions: 'lots' })),
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(attempt(() => suggest(db, {}))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(attempt(() => suggestFor(db, {}))).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 
   it.each([
@@ -265,18 +285,18 @@ describe('suggest and findAddressCandidates', () => {
     expect(typo.score).toBeLessThan(90);
     const wrongCity = best(db, '1234 S Noland Rd, Kansas City, MO')!;
     expect(wrongCity.score).toBeLessThan(100);
-    const missing = findAddressCandidates(db, { SingleLine: '1240 S Noland Rd' }).candidates;
+    const missing = find(db, { SingleLine: '1240 S Noland Rd' }).candidates;
     expect(missing.length).toBeGreaterThan(0);
     expect(missing.every((c) => c.score <= 79)).toBe(true);
     expect(missing.map((c) => c.attributes.Match_addr)).toContain(
       '1236 S Noland Rd, Independence, MO 64055',
     );
-    expect(findAddressCandidates(db, { SingleLine: '99 Nowhere Blvd' }).candidates).toEqual([]);
+    expect(find(db, { SingleLine: '99 Nowhere Blvd' }).candidates).toEqual([]);
   });
 
   it('takes the separate address fields, outFields, maxLocations, location and searchExtent', () => {
     const db = geocoder();
-    const fields = findAddressCandidates(db, {
+    const fields = find(db, {
       Address: '1234 S Noland Rd',
       City: 'Independence',
       Region: 'Missouri',
@@ -291,7 +311,7 @@ describe('suggest and findAddressCandidates', () => {
       'Match_addr',
       'Score',
     ]);
-    const some = findAddressCandidates(db, {
+    const some = find(db, {
       SingleLine: '1234 S Noland Rd',
       outFields: 'City,Postal',
     });
@@ -303,9 +323,9 @@ describe('suggest and findAddressCandidates', () => {
       'Score',
     ]);
 
-    const both = findAddressCandidates(db, { SingleLine: '1234 St', maxLocations: '1' });
+    const both = find(db, { SingleLine: '1234 St', maxLocations: '1' });
     expect(both.candidates.length).toBeLessThanOrEqual(1);
-    const near = findAddressCandidates(db, {
+    const near = find(db, {
       SingleLine: '300 N Spring St',
       location: '-94.40851,39.09501',
       outFields: 'Distance',
@@ -315,12 +335,12 @@ describe('suggest and findAddressCandidates', () => {
       '300 N Spring St Apt 2, Independence, MO 64050',
     ]);
     expect(near.candidates[0]!.attributes.Distance).toBe(0);
-    const outside = findAddressCandidates(db, {
+    const outside = find(db, {
       SingleLine: '1234 S Noland Rd',
       searchExtent: '-94.3,39.0,-94.2,39.1',
     });
     expect(outside.candidates).toEqual([]);
-    const inside = findAddressCandidates(db, {
+    const inside = find(db, {
       SingleLine: '1234 S Noland Rd',
       searchExtent: JSON.stringify({
         xmin: -94.41,
@@ -336,12 +356,9 @@ describe('suggest and findAddressCandidates', () => {
   it('accepts outSR 4326 only and refuses requests it cannot answer', async () => {
     const db = geocoder();
     expect(
-      findAddressCandidates(db, { SingleLine: '1234 S Noland Rd', outSR: '{"wkid":4326}' })
-        .candidates,
+      find(db, { SingleLine: '1234 S Noland Rd', outSR: '{"wkid":4326}' }).candidates,
     ).toHaveLength(1);
-    expect(
-      findAddressCandidates(db, { SingleLine: '1234 S Noland Rd', outSR: '4326' }).candidates,
-    ).toHaveLength(1);
+    expect(find(db, { SingleLine: '1234 S Noland Rd', outSR: '4326' }).candidates).toHaveLength(1);
     for (const params of [
       { SingleLine: '1234 S Noland Rd', outSR: '3857' },
       { SingleLine: '1234 S Noland Rd', outSR: '{"wkid":102100}' },
@@ -351,7 +368,7 @@ describe('suggest and findAddressCandidates', () => {
       { SingleLine: '1234 S Noland Rd', location: 'here' },
       { magicKey: 'made-up' },
     ]) {
-      await expect(attempt(() => findAddressCandidates(db, params))).rejects.toMatchObject({
+      await expect(attempt(() => find(db, params))).rejects.toMatchObject({
         code: 'INVALID_INPUT',
       });
     }
@@ -360,14 +377,11 @@ describe('suggest and findAddressCandidates', () => {
   it('binds hostile text instead of running it', () => {
     const db = geocoder();
     expect(
-      findAddressCandidates(db, { SingleLine: "1234 S Noland Rd'; DROP TABLE address_points; --" })
-        .candidates,
+      find(db, { SingleLine: "1234 S Noland Rd'; DROP TABLE address_points; --" }).candidates,
     ).toBeInstanceOf(Array);
-    expect(suggest(db, { text: '1234 "NOL* OR' }).suggestions).toBeInstanceOf(Array);
-    expect(suggest(db, { text: 'NEAR(" noland' }).suggestions).toBeInstanceOf(Array);
-    expect(findAddressCandidates(db, { SingleLine: '1234 S Noland Rd' }).candidates).toHaveLength(
-      1,
-    );
+    expect(suggestFor(db, { text: '1234 "NOL* OR' }).suggestions).toBeInstanceOf(Array);
+    expect(suggestFor(db, { text: 'NEAR(" noland' }).suggestions).toBeInstanceOf(Array);
+    expect(find(db, { SingleLine: '1234 S Noland Rd' }).candidates).toHaveLength(1);
   });
 });
 
@@ -375,7 +389,7 @@ describe('reverseGeocode', () => {
   it('returns the nearest address point with its ArcGIS address fields', () => {
     const db = geocoder();
     // About 5 m east of 1234 S Noland Rd.
-    const result = reverseGeocode(db, { location: '-94.40394,39.05502' });
+    const result = reverse(db, { location: '-94.40394,39.05502' });
     expect(result).toEqual({
       address: expect.objectContaining({
         Match_addr: '1234 S Noland Rd, Independence, MO 64055',
@@ -390,7 +404,7 @@ describe('reverseGeocode', () => {
       }),
       location: { x: -94.404, y: 39.055, spatialReference: { wkid: 4326, latestWkid: 4326 } },
     });
-    const json = reverseGeocode(db, {
+    const json = reverse(db, {
       location: JSON.stringify({ x: -94.35, y: 39.0517, spatialReference: { wkid: 4326 } }),
     });
     expect(json.address.Match_addr).toBe('18801 E 39th St, Independence, MO 64057');
@@ -398,18 +412,16 @@ describe('reverseGeocode', () => {
 
   it('answers ArcGIS\'s "Unable to find address" error when nothing is within the distance', async () => {
     const db = geocoder();
-    await expect(
-      attempt(() => reverseGeocode(db, { location: '-94.0,39.0' })),
-    ).rejects.toMatchObject({
+    await expect(attempt(() => reverse(db, { location: '-94.0,39.0' }))).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       details: ['Unable to find address for the specified location.'],
     });
     // 1234 S Noland Rd is about 22 m away: inside 30 m, not inside 10 m.
-    expect(reverseGeocode(db, { location: '-94.404,39.0552', distance: '30' }).address.AddNum).toBe(
+    expect(reverse(db, { location: '-94.404,39.0552', distance: '30' }).address.AddNum).toBe(
       '1234',
     );
     await expect(
-      attempt(() => reverseGeocode(db, { location: '-94.404,39.0552', distance: '10' })),
+      attempt(() => reverse(db, { location: '-94.404,39.0552', distance: '10' })),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     for (const params of [
       {},
@@ -417,7 +429,7 @@ describe('reverseGeocode', () => {
       { location: '1,2', distance: '-5' },
       { location: '1,2', outSR: '3857' },
     ]) {
-      await expect(attempt(() => reverseGeocode(db, params))).rejects.toMatchObject({
+      await expect(attempt(() => reverse(db, params))).rejects.toMatchObject({
         code: 'INVALID_INPUT',
       });
     }
@@ -494,7 +506,7 @@ describe('loadAddressPointsCsv', () => {
     const replaced = loadAddressPointsCsv(db, CSV, undefined, { replace: true });
     expect(replaced.loaded).toBe(2);
     expect(best(db, '1234 S Noland Rd')).toBeUndefined();
-    expect(reverseGeocode(db, { location: '-94.4157,39.0920' }).address.AddNum).toBe('201');
+    expect(reverse(db, { location: '-94.4157,39.0920' }).address.AddNum).toBe('201');
   });
 });
 

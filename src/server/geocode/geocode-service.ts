@@ -1,7 +1,7 @@
 /**
  * A small ArcGIS-compatible geocode service over the `address_points` table: the JSON of
  * a GeocodeServer resource and its findAddressCandidates, suggest and reverseGeocode
- * operations, as pure functions of the database and the request parameters.
+ * operations, as pure functions of the database and a request parsed by geocode-request.ts.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/geocode-service/
  */
@@ -23,10 +23,20 @@ import {
   type KnownStreet,
   type StreetParts,
 } from './address-points.js';
+import {
+  INPUT_LENGTHS,
+  MAX_LOCATIONS,
+  MAX_SUGGESTIONS,
+  type AddressFields,
+  type Extent,
+  type FindRequest,
+  type OutFields,
+  type Point,
+  type ReverseRequest,
+  type SuggestRequest,
+} from './geocode-request.js';
 import { nearestPointIds } from './point-tree.js';
 import { similarity } from './similarity.js';
-
-export type GeocodeParams = Readonly<Record<string, string | undefined>>;
 
 export interface SpatialReferenceJson {
   readonly wkid: 4326;
@@ -74,40 +84,15 @@ const LOCATOR_NAME = 'AddressPoints';
 export const MIN_CANDIDATE_SCORE = 60;
 /** The score a client should require before taking a candidate without asking (ArcGIS `MinimumMatchScore`). */
 export const MIN_MATCH_SCORE = 85;
-const DEFAULT_MAX_LOCATIONS = 20;
-const MAX_LOCATIONS = 50;
-const DEFAULT_MAX_SUGGESTIONS = 5;
-const MAX_SUGGESTIONS = 15;
-const DEFAULT_REVERSE_DISTANCE_M = 100;
-const MAX_REVERSE_DISTANCE_M = 50_000;
 /** Half-size of a point candidate's extent, degrees (about 100 m). */
 const POINT_EXTENT_DEG = 0.0009;
 /** A house number that is not in the data still gets the nearest ones on its street, at most this score. */
 const NEAREST_NUMBER_MAX_SCORE = 79;
 
 // Limits. Every input is anonymous, and the event loop that answers every other request
-// waits while one is geocoded: nothing here may grow faster than its (capped) input.
+// waits while one is geocoded: nothing here may grow faster than its input, which
+// geocode-request.ts has already capped in length and words.
 
-/**
- * Longest value of each address input, in characters (trimmed), as advertised in
- * {@link geocodeServiceInfo}. A longer value is refused, not truncated: a cut-off address
- * would be geocoded as another one, with a score that looks trustworthy. Suggest `text`
- * becomes a suggestion's `SingleLine`, so it has the same limit.
- */
-const INPUT_LENGTHS: Readonly<Record<string, number>> = {
-  SingleLine: 200,
-  Address: 100,
-  Address2: 100,
-  Address3: 100,
-  City: 40,
-  Region: 50,
-  Postal: 10,
-  text: 200,
-};
-/** Longest value of any other parameter (location, searchExtent, outFields, magicKey...). */
-const MAX_OTHER_PARAM_LENGTH = 1_000;
-/** Most words in one address input: no address has half as many. */
-const MAX_INPUT_WORDS = 40;
 /** Most distinct words of one query sent to the full-text index; the rest are only scored. */
 const MAX_INDEX_TERMS = 6;
 /**
@@ -129,6 +114,12 @@ const MAX_NEAREST_NUMBER_STREETS = 20;
 export const DEFAULT_BUDGET_MS = 100;
 /** Points nearest by a flat measure that are then measured on the sphere. */
 const REVERSE_CANDIDATES = 16;
+/** reverseGeocode `featureTypes` (lower-cased) that address points answer. */
+const POINT_FEATURE_TYPES: ReadonlySet<string> = new Set([
+  'pointaddress',
+  'streetaddress',
+  'subaddress',
+]);
 
 const STATE_NAMES: Readonly<Record<string, string>> = {
   MO: 'Missouri',
@@ -242,73 +233,6 @@ export function geocodeServiceInfo(): Record<string, unknown> {
   };
 }
 
-// ---------------------------------------------------------------------------------------
-// Parameters
-// ---------------------------------------------------------------------------------------
-
-function invalid(message: string, details: readonly string[] = []): AppError {
-  return new AppError(ErrorCode.InvalidInput, message, details);
-}
-
-/** A request's parameters by lower-cased name (ArcGIS names are case-insensitive), read once. */
-interface ParamLookup {
-  /** The first value of each name. */
-  readonly raw: ReadonlyMap<string, string>;
-  /** The first value of each name that is not blank, trimmed. */
-  readonly trimmed: ReadonlyMap<string, string>;
-}
-
-function lookupParams(params: GeocodeParams): ParamLookup {
-  const raw = new Map<string, string>();
-  const trimmed = new Map<string, string>();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    const lower = key.toLowerCase();
-    if (!raw.has(lower)) raw.set(lower, value);
-    if (!trimmed.has(lower) && value.trim() !== '') trimmed.set(lower, value.trim());
-  }
-  return { raw, trimmed };
-}
-
-/** `value` when within the limits of parameter `name`, otherwise the 400 that names it. */
-function checked(name: string, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const inputLength = INPUT_LENGTHS[name];
-  const maxLength = inputLength ?? MAX_OTHER_PARAM_LENGTH;
-  const trimmed = value.trim();
-  if (trimmed.length > maxLength)
-    throw invalid(`${name} is longer than ${maxLength} characters.`, [name]);
-  // Within the length limit this costs little; it bounds the words every later step sees.
-  if (inputLength !== undefined && rawTokens(trimmed).length > MAX_INPUT_WORDS)
-    throw invalid(`${name} has more than ${MAX_INPUT_WORDS} words.`, [name]);
-  return value;
-}
-
-/** The value as sent (spaces matter to suggest), or undefined. */
-function rawParam(params: ParamLookup, name: string): string | undefined {
-  return checked(name, params.raw.get(name.toLowerCase()));
-}
-
-/** The trimmed value, or undefined when absent or blank. */
-function param(params: ParamLookup, name: string): string | undefined {
-  return checked(name, params.trimmed.get(name.toLowerCase()));
-}
-
-function intParam(
-  params: ParamLookup,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const text = param(params, name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw invalid(`${name} must be a whole number of at least ${min}.`, [name]);
-  return Math.min(value, max);
-}
-
 /** How long one request may work, and on which clock (tests pass their own). */
 export interface GeocodeBudget {
   /** Milliseconds of work before the request answers with the best it has found. */
@@ -324,111 +248,6 @@ function startBudget(budget: GeocodeBudget): Spent {
   const now = budget.now ?? (() => performance.now());
   const deadline = now() + (budget.budgetMs ?? DEFAULT_BUDGET_MS);
   return () => now() > deadline;
-}
-
-function isWgs84(sr: unknown): boolean {
-  if (sr === undefined || sr === null) return true;
-  if (typeof sr === 'number' || typeof sr === 'string') return String(sr).trim() === '4326';
-  if (typeof sr === 'object') {
-    const { wkid, latestWkid } = sr as { wkid?: unknown; latestWkid?: unknown };
-    return (wkid ?? latestWkid) === 4326 || (wkid ?? latestWkid) === '4326';
-  }
-  return false;
-}
-
-function checkOutSr(params: ParamLookup): void {
-  const text = param(params, 'outSR');
-  if (text === undefined) return;
-  let value: unknown = text;
-  if (text.startsWith('{')) {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw invalid('outSR is not valid JSON.');
-    }
-  }
-  if (!isWgs84(value)) throw invalid('Only outSR 4326 (WGS84) is supported.');
-}
-
-interface Point {
-  readonly x: number;
-  readonly y: number;
-}
-
-function parsePoint(text: string, name: string): Point {
-  let x: unknown;
-  let y: unknown;
-  if (text.startsWith('{') || text.startsWith('[')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw invalid(`${name} is not valid JSON.`);
-    }
-    if (Array.isArray(json)) [x, y] = json;
-    else if (json && typeof json === 'object') {
-      const point = json as { x?: unknown; y?: unknown; spatialReference?: unknown };
-      if (!isWgs84(point.spatialReference)) throw invalid(`${name} must be in WGS84 (wkid 4326).`);
-      ({ x, y } = point);
-    }
-  } else {
-    const parts = text.split(',');
-    if (parts.length === 2)
-      [x, y] = parts.map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
-  }
-  if (
-    typeof x !== 'number' ||
-    typeof y !== 'number' ||
-    !Number.isFinite(x) ||
-    !Number.isFinite(y)
-  ) {
-    throw invalid(`${name} must be "x,y" or {"x":..,"y":..} in longitude and latitude.`);
-  }
-  if (x < -180 || x > 180 || y < -90 || y > 90)
-    throw invalid(`${name} is outside longitude -180..180, latitude -90..90.`);
-  return { x, y };
-}
-
-interface Extent {
-  readonly xmin: number;
-  readonly ymin: number;
-  readonly xmax: number;
-  readonly ymax: number;
-}
-
-function parseExtent(text: string): Extent {
-  let values: unknown[];
-  if (text.startsWith('{')) {
-    let json: {
-      xmin?: unknown;
-      ymin?: unknown;
-      xmax?: unknown;
-      ymax?: unknown;
-      spatialReference?: unknown;
-    };
-    try {
-      json = JSON.parse(text) as typeof json;
-    } catch {
-      throw invalid('searchExtent is not valid JSON.');
-    }
-    if (!isWgs84(json.spatialReference))
-      throw invalid('searchExtent must be in WGS84 (wkid 4326).');
-    values = [json.xmin, json.ymin, json.xmax, json.ymax];
-  } else {
-    values = text.split(',').map((part) => (part.trim() === '' ? Number.NaN : Number(part)));
-  }
-  const [xmin, ymin, xmax, ymax] = values;
-  if (
-    values.length !== 4 ||
-    !values.every((value) => typeof value === 'number' && Number.isFinite(value)) ||
-    (xmin as number) > (xmax as number) ||
-    (ymin as number) > (ymax as number)
-  ) {
-    throw invalid(
-      'searchExtent must be "xmin,ymin,xmax,ymax" or an envelope in WGS84, min before max.',
-    );
-  }
-  return { xmin: xmin as number, ymin: ymin as number, xmax: xmax as number, ymax: ymax as number };
 }
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -524,20 +343,15 @@ function endsWithCity(tokens: readonly string[], cities: ReadonlySet<string>): n
   return 0;
 }
 
-function parseFields(params: ParamLookup): ParsedQuery {
-  const address = [param(params, 'Address'), param(params, 'Address2'), param(params, 'Address3')]
-    .filter(Boolean)
-    .join(' ');
-  const zipText = param(params, 'Postal');
-  const region = param(params, 'Region');
-  const city = param(params, 'City');
+function parseFields(fields: AddressFields): ParsedQuery {
+  const { city, region, postal } = fields;
   return {
-    ...splitStreetLine(normalizeTokens(rawTokens(address))),
+    ...splitStreetLine(normalizeTokens(rawTokens(fields.address.join(' ')))),
     city: city ? normalizeText(city) || undefined : undefined,
     state: region
       ? (stateCode(rawTokens(region).join(' ')) ?? rawTokens(region).join(' '))
       : undefined,
-    zip: zipText ? rawTokens(zipText).join('').slice(0, 5) : undefined,
+    zip: postal ? rawTokens(postal).join('').slice(0, 5) : undefined,
   };
 }
 
@@ -694,18 +508,6 @@ function toCandidate(
   };
 }
 
-type OutFields = '*' | ReadonlySet<string>;
-
-function parseOutFields(params: ParamLookup): OutFields {
-  const text = param(params, 'outFields');
-  if (text === undefined) return new Set();
-  const names = text
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
-  return names.includes('*') ? '*' : new Set(names);
-}
-
 const SELECT_POINT =
   'SELECT id, number, street, unit, city, state, zip, full_address, normalized, x, y FROM address_points';
 
@@ -787,12 +589,6 @@ function streetCandidate(
   ];
 }
 
-function magicKeyId(magicKey: string): { kind: 'ap' | 'st'; id: number } {
-  const match = /^(ap|st):(\d{1,15})$/.exec(magicKey);
-  if (!match) throw invalid('magicKey is not one this service issued.');
-  return { kind: match[1] as 'ap' | 'st', id: Number(match[2]) };
-}
-
 /**
  * Geocodes one address: a single line (`SingleLine`), the separate address fields
  * (`Address`, `City`, `Region`, `Postal`) or a `magicKey` from {@link suggest}. Exact
@@ -802,40 +598,23 @@ function magicKeyId(magicKey: string): { kind: 'ap' | 'st'; id: number } {
  * (`Addr_type: StreetName`); a house number the data lacks returns the nearest numbers on
  * the street, scored at most 79.
  *
- * Inputs longer than the service advertises, or of more than 40 words, are refused with
- * a 400 naming the parameter; work stops at `budget` (100 ms by default) with the
- * candidates scored so far.
+ * The request comes from {@link parseFindRequest}, which refuses inputs longer than the
+ * service advertises or of more than 40 words; work stops at `budget` (100 ms by default)
+ * with the candidates scored so far.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/find-address-candidates/
  */
 export function findAddressCandidates(
   db: Database,
-  request: GeocodeParams,
+  request: FindRequest,
   budget: GeocodeBudget = {},
 ): FindAddressCandidatesResponse {
   const spent = startBudget(budget);
-  const params = lookupParams(request);
-  checkOutSr(params);
-  const maxLocations = intParam(params, 'maxLocations', DEFAULT_MAX_LOCATIONS, 1, MAX_LOCATIONS);
-  const outFields = parseOutFields(params);
-  const locationText = param(params, 'location');
-  const location = locationText ? parsePoint(locationText, 'location') : undefined;
-  const extentText = param(params, 'searchExtent');
-  const searchExtent = extentText ? parseExtent(extentText) : undefined;
-  const magicKey = param(params, 'magicKey');
-  const singleLine = param(params, 'SingleLine');
-  const hasFields = ['Address', 'Address2', 'Address3', 'City', 'Region', 'Postal'].some(
-    (name) => param(params, name) !== undefined,
-  );
-  if (!magicKey && !singleLine && !hasFields) {
-    throw invalid(
-      'Give SingleLine, Address (with City, Region, Postal) or a magicKey from suggest.',
-    );
-  }
+  const { input, maxLocations, outFields, location, searchExtent } = request;
 
   const found: [AddressPointRow, CandidateOptions][] = [];
-  if (magicKey) {
-    const key = magicKeyId(magicKey);
+  if (input.kind === 'magicKey') {
+    const key = input.magicKey;
     const row = pointById(db, key.id);
     if (row && key.kind === 'ap')
       found.push([row, { score: 100, addrType: 'PointAddress', location }]);
@@ -849,7 +628,10 @@ export function findAddressCandidates(
       if (candidate) found.push(candidate);
     }
   } else {
-    const query = singleLine ? parseSingleLine(db, singleLine) : parseFields(params);
+    const query =
+      input.kind === 'singleLine'
+        ? parseSingleLine(db, input.singleLine)
+        : parseFields(input.fields);
     found.push(...searchCandidates(db, query, location, spent));
   }
 
@@ -981,29 +763,19 @@ function completions(partial: string): string[] {
 /**
  * Autocomplete suggestions for partly typed text: addresses when it starts with a house
  * number (`1234 S Nol`, `1234 nol`), streets otherwise (`noland`). Each suggestion's
- * `magicKey` goes to {@link findAddressCandidates} to get its location. `text` has the
- * limits of `SingleLine`; work stops at `budget` with the suggestions found so far.
+ * `magicKey` goes to {@link findAddressCandidates} to get its location. The request comes
+ * from {@link parseSuggestRequest}, which gives `text` the limits of `SingleLine`; work
+ * stops at `budget` with the suggestions found so far.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/suggest/
  */
 export function suggest(
   db: Database,
-  request: GeocodeParams,
+  request: SuggestRequest,
   budget: GeocodeBudget = {},
 ): SuggestResponse {
   const spent = startBudget(budget);
-  const params = lookupParams(request);
-  const sent = rawParam(params, 'text');
-  if (sent === undefined || sent.trim() === '') throw invalid('text is required.');
-  // Spaces around the text say nothing, except that one at the end finishes the last word.
-  const text = /\s/.test(sent.at(-1) ?? '') ? `${sent.trim()} ` : sent.trim();
-  const maxSuggestions = intParam(
-    params,
-    'maxSuggestions',
-    DEFAULT_MAX_SUGGESTIONS,
-    1,
-    MAX_SUGGESTIONS,
-  );
+  const { text, maxSuggestions } = request;
   // Only the street line is matched; what follows a comma (city, state) is ignored.
   const hasComma = text.includes(',');
   const rawLine = text.split(',')[0] ?? '';
@@ -1135,32 +907,18 @@ function suggestStreets(
 // ---------------------------------------------------------------------------------------
 
 /**
- * The address point nearest `location` within `distance` metres (default 100), or the
- * ArcGIS "Unable to find address for the specified location." error (code 400). The
- * search walks a tree of every point's position, so a location far from all of them costs
- * no more than one among them.
+ * The address point nearest `location` within `distanceMeters` (from
+ * {@link parseReverseRequest}: 100 by default, 50 km at most), or the ArcGIS "Unable to
+ * find address for the specified location." error (code 400). The search walks a tree of
+ * every point's position, so a location far from all of them costs no more than one among
+ * them. Points are searched unless `featureTypes` names none of the point address types.
  *
  * @see https://developers.arcgis.com/rest/services-reference/enterprise/reverse-geocode/
  */
-export function reverseGeocode(db: Database, request: GeocodeParams): ReverseGeocodeResponse {
-  const params = lookupParams(request);
-  checkOutSr(params);
-  const locationText = param(params, 'location');
-  if (locationText === undefined) throw invalid('location is required.');
-  const location = parsePoint(locationText, 'location');
-  const distanceText = param(params, 'distance');
-  const distance = distanceText === undefined ? DEFAULT_REVERSE_DISTANCE_M : Number(distanceText);
-  if (!Number.isFinite(distance) || distance <= 0)
-    throw invalid('distance must be a positive number of metres.');
-  const radius = Math.min(distance, MAX_REVERSE_DISTANCE_M);
-  const featureTypes = param(params, 'featureTypes');
+export function reverseGeocode(db: Database, request: ReverseRequest): ReverseGeocodeResponse {
+  const { location, distanceMeters: radius, featureTypes } = request;
   const wantsPoints =
-    featureTypes === undefined ||
-    featureTypes
-      .split(',')
-      .some((type) =>
-        ['pointaddress', 'streetaddress', 'subaddress'].includes(type.trim().toLowerCase()),
-      );
+    featureTypes === undefined || featureTypes.some((type) => POINT_FEATURE_TYPES.has(type));
 
   let best: AddressPointRow | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;

@@ -1,4 +1,9 @@
 import {
+  parseFindRequest,
+  parseReverseRequest,
+  parseSuggestRequest,
+} from '../geocode/geocode-request.js';
+import {
   findAddressCandidates,
   geocodeServiceInfo,
   reverseGeocode,
@@ -31,7 +36,7 @@ export const GEOCODE_ROUTES: readonly RouteDef[] = [
     rate: 'lookup',
     bodyLimit: GEOCODE_BODY_LIMIT,
     handler: (request, reply, { db }) =>
-      send(reply, request.params_, findAddressCandidates(db, request.params_)),
+      send(reply, request.params_, findAddressCandidates(db, parseFindRequest(request.params_))),
   },
   {
     methods: READ,
@@ -40,7 +45,8 @@ export const GEOCODE_ROUTES: readonly RouteDef[] = [
     purpose: 'Address suggestions while typing',
     rate: 'lookup',
     bodyLimit: GEOCODE_BODY_LIMIT,
-    handler: (request, reply, { db }) => send(reply, request.params_, suggest(db, request.params_)),
+    handler: (request, reply, { db }) =>
+      send(reply, request.params_, suggest(db, parseSuggestRequest(request.params_))),
   },
   {
     methods: READ,
@@ -50,7 +56,7 @@ export const GEOCODE_ROUTES: readonly RouteDef[] = [
     rate: 'lookup',
     bodyLimit: GEOCODE_BODY_LIMIT,
     handler: (request, reply, { db }) =>
-      send(reply, request.params_, reverseGeocode(db, request.params_)),
+      send(reply, request.params_, reverseGeocode(db, parseReverseRequest(request.params_))),
   },
 ];
 
