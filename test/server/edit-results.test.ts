@@ -454,6 +454,11 @@ function registration(siteAttributes: Json = {}, cameraAttributes: Json = {}): J
 
 describe('the public view', () => {
   it('answers as with rollbackOnFailure=true whatever is asked: it never keeps part of a call', async () => {
+    // Its layers say so (ArcGIS's flag for a layer that ignores the parameter); the source's do not.
+    const flag = async (url: string) =>
+      ((await (await fetch(`${url}/0?f=json&token=${analyst}`)).json()) as Json)
+        .supportsRollbackOnFailureParameter;
+    expect([await flag(publicUrl), await flag(sourceUrl)]).toEqual([false, true]);
     for (const rollbackOnFailure of [true, false]) {
       const edits = registration({}, { retention_days: 9999 });
       const [sites, cameras] = (await post(`${publicUrl}/applyEdits`, {

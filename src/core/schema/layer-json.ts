@@ -425,7 +425,8 @@ export function layerJson(
     defaultVisibility: true,
     editingInfo: { lastEditDate: options.lastEditDate ?? null },
     isDataVersioned: false,
-    supportsRollbackOnFailureParameter: true,
+    // The public view keeps all of a call or none of it, whatever the caller asks.
+    supportsRollbackOnFailureParameter: view !== 'public',
     supportsStatistics: canQuery,
     supportsAdvancedQueries: canQuery,
     supportsValidateSQL: false,
