@@ -1,7 +1,13 @@
 import { AppError, ARCGIS_ERROR_CODE, ErrorCode } from '../core/errors.js';
 
 export interface ArcgisErrorEnvelope {
-  error: { code: number; message: string; details: readonly string[]; messageCode?: string };
+  error: {
+    code: number;
+    message: string;
+    details: readonly string[];
+    messageCode?: string;
+    retryAfter?: number;
+  };
 }
 
 /**
@@ -19,6 +25,8 @@ export function toArcgisError(error: unknown, log: (error: unknown) => void): Ar
       },
     };
     if (error.code === ErrorCode.AuthRequired) envelope.error.messageCode = 'GWM_0003';
+    // The wait as data beside the words (and in the Retry-After header); ArcGIS clients ignore it.
+    if (error.retryAfterSeconds !== undefined) envelope.error.retryAfter = error.retryAfterSeconds;
     return envelope;
   }
   log(error);

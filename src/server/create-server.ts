@@ -127,9 +127,12 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       hook: 'preHandler',
       store: SharedRateStore,
       errorResponseBuilder: (_request, context) =>
-        new AppError(ErrorCode.RateLimited, 'Too many requests. Try again later.', [
-          `Retry after ${Math.ceil(context.ttl / 1000)} seconds.`,
-        ]),
+        new AppError(
+          ErrorCode.RateLimited,
+          'Too many requests. Try again later.',
+          [`Retry after ${Math.ceil(context.ttl / 1000)} seconds.`],
+          { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+        ),
     });
   }
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });

@@ -48,7 +48,7 @@ interface Answer {
   body: {
     token?: string;
     username?: string;
-    error?: { code: number; message: string; details: string[] };
+    error?: { code: number; message: string; details: string[]; retryAfter?: number };
   };
 }
 
@@ -118,6 +118,7 @@ function held(seconds: number): Pick<Answer, 'status' | 'retryAfter' | 'body'> {
         code: 429,
         message: 'Too many failed sign-ins. Try again later.',
         details: [`Retry after ${seconds} seconds.`],
+        retryAfter: seconds,
       },
     },
   };

@@ -261,6 +261,7 @@ describe('failed sign-ins', () => {
         code: 429,
         message: 'Too many failed sign-ins. Try again later.',
         details: ['Retry after 1 seconds.'],
+        retryAfter: 1,
       },
     });
     clockMs += 1000;
