@@ -5,7 +5,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT, failure, PROCESS_IO, type CliIo } from './cli-kit.js';
+import { registerImport } from './commands/import.js';
 import { registerLocalTools } from './commands/local-tools.js';
+import { registerProcessRequests } from './commands/process-requests.js';
+import { registerProvision } from './commands/provision.js';
+import { registerReconfirm } from './commands/reconfirm.js';
+import { registerReport } from './commands/report.js';
 
 /** The command line, without the process: returns the exit code. */
 export async function runCcr(argv: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
@@ -21,7 +26,12 @@ export async function runCcr(argv: readonly string[], io: CliIo = PROCESS_IO): P
       writeErr: (text) => io.err(text.trimEnd()),
     })
     .showHelpAfterError();
+  registerProvision(program, io, done);
   registerLocalTools(program, io, done);
+  registerImport(program, io, done);
+  registerProcessRequests(program, io, done);
+  registerReconfirm(program, io, done);
+  registerReport(program, io, done);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -59,7 +59,13 @@ export async function signIn(options: PortalOptions, io: CliIo): Promise<IAuthen
   const portal = sharingUrl(options.portal);
   try {
     if (options.token)
-      return await ArcGISIdentityManager.fromToken({ token: options.token, portal });
+      // The token's expiry is not known here: it is used until a service refuses it (without
+      // one, arcgis-rest-js fails before asking a federated server for its token).
+      return await ArcGISIdentityManager.fromToken({
+        token: options.token,
+        portal,
+        tokenExpires: new Date(Date.now() + 24 * 3_600_000),
+      });
     if (!options.username)
       throw new AppError(ErrorCode.InvalidInput, 'Give --username (or --token).', [], {
         field: 'username',

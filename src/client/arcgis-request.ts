@@ -74,7 +74,12 @@ export function toAppError(error: unknown): Error {
   const response = thrown?.response;
   if (isResponse(response)) {
     const retry = retryAfterSeconds(response.headers.get('retry-after'), undefined);
-    const code = response.status === 429 ? ErrorCode.RateLimited : ErrorCode.Service;
+    const code =
+      response.status === 429
+        ? ErrorCode.RateLimited
+        : response.status === 413
+          ? ErrorCode.TooLarge
+          : ErrorCode.Service;
     return new AppError(code, `HTTP ${response.status}`, [], {
       cause: error,
       retryAfterSeconds: retry,
@@ -158,4 +163,171 @@ export function requireEditsApplied<T>(answer: T): T {
   const failure = firstFailedEdit(answer);
   if (failure) throw appErrorFromEditResult(failure.error ?? undefined);
   return answer;
+}
+
+/** A text value as a where-clause literal: in single quotes, any quote in it doubled. */
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A time as a standardized-SQL timestamp literal (UTC, whole seconds, rounded up). */
+export function sqlTimestamp(epochMs: number): string {
+  const text = new Date(Math.ceil(epochMs / 1000) * 1000).toISOString();
+  return `timestamp '${text.slice(0, 10)} ${text.slice(11, 19)}'`;
+}
+
+/** One feature of a query answer. */
+export interface FeatureBody {
+  readonly attributes: Record<string, string | number | null>;
+  readonly geometry?: unknown;
+}
+
+export interface PagedQuery {
+  readonly where: string;
+  readonly outFields: readonly string[] | '*';
+  readonly returnGeometry?: boolean;
+  /** Features asked for per page; the service may send fewer (its `maxRecordCount`). */
+  readonly pageSize?: number;
+  /** The layer's object-id field. */
+  readonly objectIdField?: string;
+}
+
+/**
+ * Every feature of a layer that `where` matches, a page at a time, in object-id order. Pages
+ * follow on from the last object id seen rather than an offset, so features the caller
+ * changes or deletes between pages neither shift nor repeat the rest.
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/query-feature-service-layer/
+ */
+export async function* queryFeaturePages(
+  layerUrl: string,
+  query: PagedQuery,
+  options: CallOptions = {},
+): AsyncGenerator<readonly FeatureBody[]> {
+  const id = query.objectIdField ?? 'OBJECTID';
+  const pageSize = query.pageSize ?? 500;
+  const outFields =
+    query.outFields === '*' ? '*' : [...new Set([id, ...query.outFields])].join(',');
+  let after: number | undefined;
+  for (;;) {
+    const answer = await arcgisRequest<{
+      features?: FeatureBody[];
+      exceededTransferLimit?: boolean;
+    }>(
+      `${layerUrl}/query`,
+      {
+        where: after === undefined ? `(${query.where})` : `(${query.where}) AND ${id} > ${after}`,
+        outFields,
+        returnGeometry: query.returnGeometry ?? false,
+        orderByFields: `${id} ASC`,
+        resultRecordCount: pageSize,
+      },
+      options,
+    );
+    const features = answer.features ?? [];
+    if (features.length === 0) return;
+    yield features;
+    const last = features.at(-1)?.attributes[id];
+    if (typeof last !== 'number') return;
+    after = last;
+    if (features.length < pageSize && answer.exceededTransferLimit !== true) return;
+  }
+}
+
+/** The object ids of a layer's features that `where` matches (`returnIdsOnly`). */
+export async function queryObjectIds(
+  layerUrl: string,
+  where: string,
+  options: CallOptions = {},
+): Promise<number[]> {
+  const answer = await arcgisRequest<{ objectIds?: number[] | null }>(
+    `${layerUrl}/query`,
+    { where, returnIdsOnly: true },
+    options,
+  );
+  return [...(answer.objectIds ?? [])].sort((a, b) => a - b);
+}
+
+/** One layer's part of a service-level `applyEdits` call. */
+export interface LayerEditsBody {
+  readonly id: number;
+  readonly adds?: readonly unknown[];
+  readonly updates?: readonly unknown[];
+  readonly deletes?: readonly number[];
+}
+
+/**
+ * Edits across the layers of one feature service as one transaction
+ * (`rollbackOnFailure=true`): all are applied or none. Layers are sent in the order given
+ * (children before their parent when deleting both); layers without edits are left out.
+ * Throws the first failed edit's error (see {@link requireEditsApplied}).
+ *
+ * @see https://developers.arcgis.com/rest/services-reference/enterprise/apply-edits-feature-service/
+ */
+export async function applyServiceEdits(
+  serviceUrl: string,
+  edits: readonly LayerEditsBody[],
+  options: CallOptions = {},
+): Promise<readonly LayerResultsBody[]> {
+  const layers = edits.filter(
+    (e) => (e.adds?.length ?? 0) + (e.updates?.length ?? 0) + (e.deletes?.length ?? 0) > 0,
+  );
+  if (layers.length === 0) return [];
+  const answer = await arcgisRequest<unknown>(
+    `${serviceUrl}/applyEdits`,
+    {
+      edits: JSON.stringify(
+        layers.map((e) => ({
+          id: e.id,
+          ...(e.adds?.length ? { adds: e.adds } : {}),
+          ...(e.updates?.length ? { updates: e.updates } : {}),
+          ...(e.deletes?.length ? { deletes: e.deletes } : {}),
+        })),
+      ),
+      rollbackOnFailure: true,
+    },
+    options,
+  );
+  return layersOf(requireEditsApplied(answer));
+}
+
+/** How {@link retryWhenRateLimited} waits and how often it tries again. */
+export interface RateLimitRetry {
+  /** Tries after the first; default 3. */
+  readonly retries?: number;
+  /** Longest wait between tries, in seconds; a longer `retryAfterSeconds` fails at once. Default 120. */
+  readonly maxWaitSeconds?: number;
+  /** Waits this long (tests pass a fake clock). */
+  readonly sleep?: (seconds: number) => Promise<void>;
+}
+
+const sleepSeconds = (seconds: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+/**
+ * Runs `work`, and again after the wait the service asked for when it answers
+ * `RATE_LIMITED` (a 429 or ArcGIS's rate-limit code, with its `retryAfterSeconds`); any other
+ * failure, or a rate limit beyond the retries, is thrown as it came.
+ */
+export async function retryWhenRateLimited<T>(
+  work: () => Promise<T>,
+  options: RateLimitRetry = {},
+): Promise<T> {
+  const retries = options.retries ?? 3;
+  const sleep = options.sleep ?? sleepSeconds;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const wait = error instanceof AppError ? error.retryAfterSeconds : undefined;
+      if (
+        !(error instanceof AppError) ||
+        error.code !== ErrorCode.RateLimited ||
+        attempt >= retries ||
+        (wait ?? 1) > (options.maxWaitSeconds ?? 120)
+      )
+        throw error;
+      await sleep(wait ?? 1);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../core/errors.js';
 import type { Extent } from '../core/schema/layer-json.js';
+import type { SitePlacement } from '../core/districts/place-site.js';
 import type { RateClass } from './access-policy.js';
 import { notFound, notPermitted, toArcgisError, tokenRequired } from './arcgis-error.js';
 import {
@@ -16,6 +17,9 @@ import {
 } from './auth/accounts.js';
 import type { Database } from './db/open-database.js';
 import { mergeParams, stringParam, type Params } from './request-params.js';
+import { ensurePortalSchema } from './db/portal-tables.js';
+import { assertFeatureServiceDefined } from './portal/hosted-services.js';
+import { recordSchemaProvisioning } from './portal/schema-provisioning.js';
 import { policyFor, ROUTES } from './routes/index.js';
 import { send, wantsHtml, type ServerContext } from './routes/route-kit.js';
 import { renderHtml } from './handlers/html-directory.js';
@@ -23,6 +27,7 @@ import {
   DEFAULT_OFFICER_READ_LIMITS,
   type OfficerReadLimits,
 } from './security/officer-read-guard.js';
+import { connectSources, frameAncestorSources, isEmbedPath } from './security/page-policy.js';
 import type { BotCheck } from './security/request-limits.js';
 import { SharedRateStore } from './security/shared-rate-store.js';
 import { recordSecurityEvent, type SecurityEventKind } from './security/security-events.js';
@@ -35,6 +40,11 @@ export interface ServerOptions {
   /** Folder of built demo pages served at `/`; none serves only the API. */
   readonly staticDir?: string;
   readonly cityExtent?: Extent;
+  /**
+   * District and beat polygons (see `core/districts`): every site created or moved, by
+   * whoever, gets its district and beat from them. None: district and beat are left as given.
+   */
+  readonly placement?: SitePlacement;
   /** Origins (scheme://host:port) allowed to call across origins; none by default. */
   readonly corsOrigins?: readonly string[];
   readonly tokenPolicy?: TokenPolicy;
@@ -57,6 +67,27 @@ export interface ServerOptions {
    * addresses or CIDR ranges). None by default: the socket's address is the client.
    */
   readonly trustProxy?: string;
+  /**
+   * Whether the feature services exist from the start: `'schema'` (the default) records the
+   * three services as provisioned when the server starts, exactly as the compiled-in schema
+   * defines them; `'portal'` starts as an empty ArcGIS Online organisation would, with no
+   * service until an administrator creates it (`createService`, `addToDefinition`: what
+   * `ccr provision` does).
+   */
+  readonly provisioned?: 'schema' | 'portal';
+  /** Folder of the script-tag bundles and embed pages, served at `/embed/`; none by default. */
+  readonly embedDir?: string;
+  /**
+   * Who may show the embed pages in a frame (CSP `frame-ancestors`): `'self'` and origins
+   * such as `https://experience.arcgis.com`. Only `'self'` by default; every other page is
+   * `'self'` only.
+   */
+  readonly frameAncestors?: readonly string[];
+  /**
+   * Service, portal and geocoder addresses the pages' widgets call besides this server; their
+   * origins, and nothing wider, make the pages' CSP `connect-src`.
+   */
+  readonly connectUrls?: readonly string[];
 }
 
 /** Requests per minute per client address. */
@@ -87,6 +118,8 @@ function tokenOf(request: FastifyRequest, params: Params): string | undefined {
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const { db } = options;
   const tokenPolicy = options.tokenPolicy ?? DEFAULT_TOKEN_POLICY;
+  ensurePortalSchema(db);
+  if ((options.provisioned ?? 'schema') === 'schema') recordSchemaProvisioning(db);
   const app = Fastify({
     logger: options.log
       ? {
@@ -136,6 +169,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     });
   }
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024 });
+  const frameAncestors = frameAncestorSources(options.frameAncestors).join(' ');
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -146,12 +180,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
         workerSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'"],
+        connectSrc: connectSources(options.connectUrls ?? []),
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
+        frameAncestors: [(req) => (isEmbedPath(req.url ?? '') ? frameAncestors : "'self'")],
       },
     },
+    // X-Frame-Options cannot name other sites; the hook below sends it where CSP allows only 'self'.
+    xFrameOptions: false,
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
@@ -166,6 +203,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     // Registry data must never sit in a shared or browser cache; pages are revalidated.
     reply.header('cache-control', request.url.startsWith('/arcgis') ? 'no-store' : 'no-cache');
   });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isEmbedPath(request.url)) reply.header('x-frame-options', 'SAMEORIGIN');
+    // Bundles, their chunks and SDK assets load into other sites' pages (workers use no-cors).
+    else reply.header('cross-origin-resource-policy', 'cross-origin');
+  });
 
   app.addHook('preHandler', async (request) => {
     const params = mergeParams(request.query, request.body);
@@ -178,6 +220,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     if (policy?.access.kind === 'signed-in') {
       if (request.caller.kind === 'anonymous') throw tokenRequired();
       if (!policy.access.roles.includes(request.caller.role)) throw notPermitted(policy.purpose);
+    }
+    // A service (or layer) not yet created is not there, whoever asks.
+    if (policy?.access.kind === 'service-view') {
+      assertFeatureServiceDefined(
+        db,
+        request.params as { service?: string; layer?: string },
+        request.routeOptions.url,
+        params,
+      );
     }
   });
 
@@ -247,6 +298,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const context: ServerContext = {
     db,
     cityExtent: options.cityExtent ?? DEFAULT_CITY_EXTENT,
+    placement: options.placement ?? {},
     corsOrigins: options.corsOrigins ?? [],
     tokenPolicy,
     botCheck,
@@ -287,6 +339,15 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
       prefix: '/',
       wildcard: true,
       cacheControl: false,
+    });
+  }
+  if (options.embedDir) {
+    await app.register(fastifyStatic, {
+      root: options.embedDir,
+      prefix: '/embed/',
+      wildcard: true,
+      cacheControl: false,
+      decorateReply: false,
     });
   }
   return app;

@@ -1,17 +1,30 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { areaLayerFromGeoJson, type AreaLayer } from '../core/districts/area-layer.js';
 import { createServer } from './create-server.js';
 import { openDatabase } from './db/open-database.js';
 import { DEFAULT_DEMO_PASSWORD, seedDatabase } from './seed/seed-database.js';
+import { widgetConfigUrls } from './security/page-policy.js';
 
 /**
  * `npm start` (demo pages + service) and `npm run serve` (service only).
  * Environment: PORT (8080), HOST (127.0.0.1), CCR_DB (data/registry.sqlite, seeded when
  * missing), CCR_SEED_SITES (2000), CCR_DEMO_PASSWORD, CCR_CORS_ORIGINS (comma-separated),
- * CCR_RATE_LIMITS (`off` turns per-client budgets and bot checks off).
+ * CCR_RATE_LIMITS (`off` turns per-client budgets and bot checks off), CCR_EMBED_DIR
+ * (dist/embed, served at /embed/ when built), CCR_FRAME_ANCESTORS (who may frame the embed
+ * pages; 'self' by default), CCR_DISTRICTS and CCR_BEATS (GeoJSON files of district and beat
+ * polygons, `file.geojson#PROPERTY` naming the property that holds each area's name, `name`
+ * by default; with --demo, the invented demo polygons in config/ unless these are set).
  */
-const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    demo: { type: 'boolean', default: false },
+    // `--empty`: start as an empty ArcGIS Online organisation, with no feature service until
+    // one is provisioned (`ccr provision`); the registry data, users and geocoder stay.
+    empty: { type: 'boolean', default: false },
+  },
+});
 const root = resolve(import.meta.dirname, '../..');
 const dbFile = resolve(process.env.CCR_DB ?? resolve(root, 'data/registry.sqlite'));
 const port = Number(process.env.PORT ?? 8080);
@@ -33,11 +46,46 @@ if (fresh) {
   );
 }
 
+/** A polygon layer from `file.geojson` or `file.geojson#PROPERTY`. */
+function areaLayerFromFile(spec: string): AreaLayer {
+  const hash = spec.lastIndexOf('#');
+  const file = hash < 0 ? spec : spec.slice(0, hash);
+  const property = hash < 0 ? 'name' : spec.slice(hash + 1);
+  try {
+    return areaLayerFromGeoJson(
+      JSON.parse(readFileSync(resolve(file), 'utf8')) as unknown,
+      property,
+    );
+  } catch (error) {
+    console.error(
+      `Cannot use ${file} as district or beat polygons: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  }
+}
+const demoAreas = (name: string) => (values.demo ? resolve(root, `config/${name}`) : undefined);
+const districtsSource = process.env.CCR_DISTRICTS || demoAreas('demo-districts.geojson');
+const beatsSource = process.env.CCR_BEATS || demoAreas('demo-beats.geojson');
+const placement = {
+  ...(districtsSource ? { districts: areaLayerFromFile(districtsSource) } : {}),
+  ...(beatsSource ? { beats: areaLayerFromFile(beatsSource) } : {}),
+};
+
 const staticDir = values.demo ? resolve(root, 'dist/demo') : undefined;
 if (staticDir && !existsSync(staticDir)) {
   console.error('Demo pages are not built: run `npm start` (it builds them first).');
   process.exit(1);
 }
+const embedDir = resolve(process.env.CCR_EMBED_DIR ?? resolve(root, 'dist/embed'));
+const embedBuilt = existsSync(embedDir);
+// The embed pages' config files name the services, portal and geocoder their widgets call.
+const connectUrls = embedBuilt
+  ? readdirSync(embedDir)
+      .filter((name) => name.endsWith('.json'))
+      .flatMap((name) =>
+        widgetConfigUrls(JSON.parse(readFileSync(resolve(embedDir, name), 'utf8')) as unknown),
+      )
+  : [];
 const corsOrigins = (process.env.CCR_CORS_ORIGINS ?? '')
   .split(',')
   .map((o) => o.trim())
@@ -49,11 +97,16 @@ const app = await createServer({
   staticDir,
   corsOrigins,
   log: true,
+  placement,
   rateLimits: limitsOff ? false : undefined,
   botCheck: limitsOff ? false : undefined,
   publicUrl: process.env.CCR_PUBLIC_URL || undefined,
   // Proxy addresses or ranges (`127.0.0.1,10.0.0.0/8`) whose X-Forwarded-For names the client.
   trustProxy: process.env.CCR_TRUST_PROXY || undefined,
+  provisioned: values.empty ? 'portal' : 'schema',
+  embedDir: embedBuilt ? embedDir : undefined,
+  frameAncestors: (process.env.CCR_FRAME_ANCESTORS ?? '').split(/[\s,]+/).filter(Boolean),
+  connectUrls,
 });
 await app.listen({ port, host });
 console.log(

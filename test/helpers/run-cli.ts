@@ -8,9 +8,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export async function runCli(
   script: string,
   args: readonly string[],
+  env?: Readonly<Record<string, string>>,
 ): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
+    ...(env ? { env: { ...process.env, CCR_PASSWORD: '', ...env } } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

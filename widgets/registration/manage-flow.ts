@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
+import { referenceFromQuery } from '../../src/core/change-requests/manage-link.js';
 import { offsetPoint } from '../../src/core/registration/camera-view.js';
 import {
   validateChangePayload,
@@ -80,6 +81,8 @@ export class ManageFlow extends FlowBase {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A reminder's link (`?ref=7K3M-9QXP-3HTD`) fills the reference in; the code never travels.
+    if (this.reference === '') this.reference = referenceFromQuery(location.search);
     if (this.cameras.length === 0) {
       this.cameras = [
         newCameraDraft(

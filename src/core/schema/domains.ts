@@ -86,6 +86,8 @@ export const QualityFlag = domain('QualityFlag', [
   ['missing_direction', 'Camera direction unknown', 'Dirección de cámara desconocida'],
   ['stale', 'Not confirmed recently', 'Sin confirmar recientemente'],
   ['duplicate_suspect', 'Possible duplicate', 'Posible duplicado'],
+  ['no_retention', 'No footage kept', 'No se guarda video'],
+  ['contact_unreachable', 'No valid phone or email', 'Sin teléfono ni correo válidos'],
 ]);
 
 export const Mount = domain('Mount', [

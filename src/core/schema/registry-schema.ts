@@ -192,7 +192,11 @@ export const SITES = {
       serverSet: 'confirm-due',
       views: OFFICER,
     }),
+    // When `ccr reconfirm` last sent the re-confirmation reminder (one per confirmation cycle).
+    field('reminded_at', 'date', 'Reminder sent', { nullable: true, editable: true }),
     coded('source_channel', 'Source', d.SourceChannel, { serverSet: 'web' }),
+    // The paper form's (or partner list's) own number: `ccr import` skips forms already stored.
+    str('form_number', 'Form number', 40),
     str('district', 'District', 20, { views: OFFICER }),
     str('beat', 'Beat', 20, { views: OFFICER }),
     coded('quality_flags', 'Data-quality flags', d.QualityFlag, { length: 200, multi: true }),
@@ -377,7 +381,9 @@ export const CHANGE_REQUESTS = {
       nullable: false,
       views: PUBLIC,
     }),
-    str('manage_code', 'Manage code', 64, { required: true, views: PUBLIC }),
+    // Not required, so the stored field stays nullable: the code is wiped once the request is
+    // settled. The manage form always sends one; a request without one is a wrong code.
+    str('manage_code', 'Manage code', 64, { views: PUBLIC }),
     coded('request_type', 'Request', d.RequestType, {
       required: true,
       nullable: false,

@@ -1,7 +1,2 @@
-import { createHash } from 'node:crypto';
-import { manageCodeHashInput } from '../../core/registration/registration-codes.js';
-
-/** `manage_code_hash` of a registration: SHA-256 (hex) over the reference and the code. */
-export function hashManageCode(reference: string, code: string): string {
-  return createHash('sha256').update(manageCodeHashInput(reference, code)).digest('hex');
-}
+/** `manage_code_hash` of a registration, computed in core so `ccr` and browsers agree with it. */
+export { hashManageCode } from '../../core/change-requests/manage-code-hash.js';

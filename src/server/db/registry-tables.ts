@@ -175,6 +175,15 @@ function createUniqueIndex(db: DatabaseSync, layer: LayerDef, field: string): vo
   }
 }
 
+/** Fields the schema gained after a database was made get their (empty) columns. */
+function addSchemaColumns(db: DatabaseSync, layer: LayerDef): void {
+  const table = tableName(layer);
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  const present = new Set(columns.map((column) => column.name));
+  for (const field of layer.fields)
+    if (!present.has(field.name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${columnDdl(field)}`);
+}
+
 /** Creates every table the server keeps, from the one schema; safe to run on every start. */
 export function ensureRegistrySchema(db: DatabaseSync): void {
   db.exec('BEGIN IMMEDIATE');
@@ -183,6 +192,7 @@ export function ensureRegistrySchema(db: DatabaseSync): void {
     addSystemColumns(db);
     for (const layer of LAYERS) {
       for (const statement of layerDdl(layer)) db.exec(statement);
+      addSchemaColumns(db, layer);
       for (const field of UNIQUE_FIELDS[layer.name] ?? []) createUniqueIndex(db, layer, field);
     }
     for (const statement of AUDIT_GUARDS) db.exec(statement);

@@ -40,6 +40,13 @@ import { inWriteTransaction, prepared, type Database } from '../db/open-database
 import { viewDefinition } from '../query/view-definition.js';
 import { tableName } from '../db/registry-tables.js';
 import { parseSpatialReference, projectPoints } from '../query/projection.js';
+import type { SitePlacement } from '../../core/districts/place-site.js';
+import {
+  noTouchedSites,
+  refreshTouchedSites,
+  sitesAfterEdits,
+  sitesBeforeEdits,
+} from './site-derived-values.js';
 
 const DAY = 86_400_000;
 
@@ -85,6 +92,8 @@ export interface EditContext {
    * (the change-request processor reports a refused manage code this way).
    */
   readonly settleAdd?: (layer: LayerDef, result: EditResult) => EditResult;
+  /** District and beat polygons: a site created or moved gets its district and beat from them. */
+  readonly placement?: SitePlacement;
 }
 
 export interface EditOptions {
@@ -783,6 +792,9 @@ export function applyEdits(
   let results: LayerEditResults[];
   try {
     results = inWriteTransaction(ctx.db, () => {
+      // District, beat and quality flags of every site the call touched, however it did.
+      const sites = noTouchedSites();
+      sitesBeforeEdits(ctx.db, edits, layers, options, sites);
       const out = edits.map((edit, i) => {
         const layer = layers[i] as LayerDef;
         const addResults = (edit.adds ?? []).map((raw) =>
@@ -800,6 +812,8 @@ export function applyEdits(
         return { id: layer.id, addResults, updateResults, deleteResults };
       });
       if (rollbackOnFailure && failed) throw new RollBack(out);
+      sitesAfterEdits(ctx.db, edits, layers, out, sites);
+      refreshTouchedSites(ctx.db, ctx.placement ?? {}, sites, now);
       return out;
     });
   } catch (error) {

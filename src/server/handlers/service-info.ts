@@ -4,6 +4,7 @@ import type { LayerDef, Operation, ViewName } from '../../core/schema/schema-typ
 import { layersInView, operationsInView, SERVICE_OF_VIEW } from '../../core/schema/views.js';
 import type { Database } from '../db/open-database.js';
 import { tableName, X_COLUMN, Y_COLUMN } from '../db/registry-tables.js';
+import { withDefinitionState } from '../portal/hosted-services.js';
 import { MAX_RECORD_COUNT } from '../query/run-query.js';
 
 export const SERVER_VERSION = 11.3;
@@ -40,7 +41,13 @@ export function describeLayer(
     layer.kind === 'point'
       ? ((canQuery ? dataExtent(db, layer) : undefined) ?? settings.cityExtent)
       : undefined;
-  return layerJson(layer, view, { extent, maxRecordCount: MAX_RECORD_COUNT });
+  // Aliases and descriptions set through updateDefinition, and only relationships defined so far.
+  return withDefinitionState(
+    db,
+    view,
+    layer,
+    layerJson(layer, view, { extent, maxRecordCount: MAX_RECORD_COUNT }),
+  );
 }
 
 export function describeService(

@@ -89,11 +89,14 @@ function edit(
   const settleAdd = context.processChangeRequests
     ? (layer: LayerDef, result: EditResult): EditResult =>
         layer.name === CHANGE_REQUESTS.name
-          ? settleChangeRequest(context.db, result, { clientKey: request.ip })
+          ? settleChangeRequest(context.db, result, {
+              clientKey: request.ip,
+              placement: context.placement,
+            })
           : result
     : undefined;
   const results = applyEdits(
-    { db: context.db, view, caller: request.caller, settleAdd },
+    { db: context.db, view, caller: request.caller, settleAdd, placement: context.placement },
     edits,
     flags,
   );
@@ -105,7 +108,7 @@ function edit(
       (r) => layerById(r.id)?.name === 'ChangeRequests' && r.updateResults.some((u) => u.success),
     )
   )
-    applyReviewedChangeRequests(context.db);
+    applyReviewedChangeRequests(context.db, { placement: context.placement });
   return results;
 }
 

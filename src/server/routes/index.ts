@@ -2,6 +2,7 @@ import { ANYONE } from './route-policies.js';
 import { EDIT_ROUTES } from './edit-routes.js';
 import { DEMO_DATA_ROUTES, GEOCODE_ROUTES } from './geocode-routes.js';
 import { OAUTH_ROUTES } from './oauth-routes.js';
+import { PORTAL_ADMIN_ROUTES } from './portal-admin-routes.js';
 import { QUERY_ROUTES } from './query-routes.js';
 import type { PluginRouteDef, RouteDef } from './route-kit.js';
 import { SERVICE_ROUTES } from './service-routes.js';
@@ -16,6 +17,7 @@ export const ROUTES: readonly RouteDef[] = [
   ...EDIT_ROUTES,
   ...GEOCODE_ROUTES,
   ...DEMO_DATA_ROUTES,
+  ...PORTAL_ADMIN_ROUTES,
 ];
 
 /** Routes that plugins answer; declared here so that they, too, have a policy. */
@@ -39,6 +41,13 @@ export const PLUGIN_ROUTES: readonly PluginRouteDef[] = [
     url: '/*',
     access: ANYONE,
     purpose: 'Demo pages, widget bundles and map assets',
+    registeredBy: 'static',
+  },
+  {
+    methods: ['GET', 'HEAD'],
+    url: '/embed/*',
+    access: ANYONE,
+    purpose: 'Script-tag bundles, pages for frames, their configs and map assets',
     registeredBy: 'static',
   },
 ];

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../core/errors.js';
+import type { SitePlacement } from '../../core/districts/place-site.js';
 import type { Extent } from '../../core/schema/layer-json.js';
 import type { LayerDef, ViewName } from '../../core/schema/schema-types.js';
 import { layerById, operationsInView, viewOfService } from '../../core/schema/views.js';
@@ -17,6 +18,8 @@ import { renderHtml, type HtmlContext, type HtmlPageKind } from '../handlers/htm
 export interface ServerContext {
   readonly db: Database;
   readonly cityExtent: Extent;
+  /** District and beat polygons that sites are placed in when created or moved. */
+  readonly placement: SitePlacement;
   readonly corsOrigins: readonly string[];
   readonly tokenPolicy: TokenPolicy;
   readonly botCheck: BotCheck | false;

@@ -3,6 +3,7 @@ import { layersInView } from '../../core/schema/views.js';
 import type { ViewName } from '../../core/schema/schema-types.js';
 import { viewAllows } from '../access-policy.js';
 import { describeLayer, describeService, SERVER_VERSION } from '../handlers/service-info.js';
+import { definedLayerIds, hostedService, withServiceState } from '../portal/hosted-services.js';
 import { FS, ANYONE, BY_VIEW, READ } from './route-policies.js';
 import { layerFor, send, sendPage, serverRoot, viewFor, type RouteDef } from './route-kit.js';
 
@@ -32,9 +33,12 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
     url: '/arcgis/rest/services',
     access: ANYONE,
     purpose: 'Services directory (lists what the caller may use)',
-    handler: (request, reply) => {
-      const views = (Object.keys(SERVICE_OF_VIEW) as ViewName[]).filter((view) =>
-        viewAllows(view, request.caller),
+    handler: (request, reply, context) => {
+      // Only services that exist (an empty portal has none until provisioned).
+      const views = (Object.keys(SERVICE_OF_VIEW) as ViewName[]).filter(
+        (view) =>
+          viewAllows(view, request.caller) &&
+          hostedService(context.db, SERVICE_OF_VIEW[view]) !== undefined,
       );
       return sendPage(reply, request, 'services', {
         currentVersion: SERVER_VERSION,
@@ -51,8 +55,18 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
     url: FS,
     access: BY_VIEW,
     purpose: 'Feature service description',
-    handler: (request, reply, context) =>
-      sendPage(reply, request, 'service', describeService(viewFor(request), context)),
+    handler: (request, reply, context) => {
+      const view = viewFor(request);
+      const service = hostedService(context.db, SERVICE_OF_VIEW[view]);
+      // Only the layers defined so far, and the service's item id.
+      const body = describeService(view, context);
+      return sendPage(
+        reply,
+        request,
+        'service',
+        service ? withServiceState(context.db, service, body) : body,
+      );
+    },
   },
   {
     methods: READ,
@@ -61,9 +75,10 @@ export const SERVICE_ROUTES: readonly RouteDef[] = [
     purpose: 'All layer descriptions',
     handler: (request, reply, context) => {
       const view = viewFor(request);
-      const layers = layersInView(view).map((layer) =>
-        describeLayer(context.db, layer, view, context),
-      );
+      const defined = definedLayerIds(context.db, SERVICE_OF_VIEW[view]);
+      const layers = layersInView(view)
+        .filter((layer) => defined.has(layer.id))
+        .map((layer) => describeLayer(context.db, layer, view, context));
       return sendPage(reply, request, 'layers', {
         layers: layers.filter((l) => l.type === 'Feature Layer'),
         tables: layers.filter((l) => l.type === 'Table'),
