@@ -33,7 +33,7 @@ import {
   storedRow,
   type PointRow,
 } from '../helpers/compat-registry.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { startProvisionedTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** More sites than maxRecordCount (2000), so both layers of the source view need pages. */
 const SEEDED_SITES = 2100;
@@ -51,7 +51,7 @@ let officerToken: string;
 let version: readonly number[];
 
 beforeAll(async () => {
-  server = await startTestServer({ sites: SEEDED_SITES });
+  server = await startProvisionedTestServer({ sites: SEEDED_SITES });
   [analystToken, officerToken, version] = await Promise.all([
     server.token('analyst1'),
     server.token('officer1'),

@@ -25,7 +25,7 @@ import {
   type Box,
   type PointRow,
 } from '../helpers/compat-registry.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { startProvisionedTestServer, type TestServer } from '../helpers/test-server.js';
 
 type Json = Record<string, unknown>;
 interface Feature {
@@ -38,7 +38,7 @@ let officerToken: string;
 
 beforeAll(async () => {
   // More officer-visible cameras than maxRecordCount (2000), so whole-layer reads need pages.
-  server = await startTestServer({ sites: 2100 });
+  server = await startProvisionedTestServer({ sites: 2100 });
   officerToken = await server.token('officer1');
 });
 afterAll(() => server?.close());

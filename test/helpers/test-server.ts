@@ -1,3 +1,5 @@
+import { ArcGISIdentityManager } from '@esri/arcgis-rest-request';
+import { planProvisioning, provision } from '../../src/ops/provision/index.js';
 import type { FastifyInstance } from 'fastify';
 import { upsertUser, type Role } from '../../src/server/auth/accounts.js';
 import { createServer, type ServerOptions } from '../../src/server/create-server.js';
@@ -64,4 +66,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
 export async function addUser(server: TestServer, username: string, role: Role): Promise<void> {
   await upsertUser(server.db, { username, password: TEST_PASSWORD, role });
+}
+
+/**
+ * A test server that starts with no feature services, which are then created as on ArcGIS
+ * Online: by the provisioning library (`ccr provision`) over HTTP as the administrator. The
+ * client-compatibility suites run against services made this way.
+ */
+export async function startProvisionedTestServer(
+  options: Omit<TestServerOptions, 'provisioned'> = {},
+): Promise<TestServer> {
+  const server = await startTestServer({ ...options, provisioned: 'portal' });
+  const admin = await ArcGISIdentityManager.signIn({
+    username: 'admin1',
+    password: TEST_PASSWORD,
+    portal: `${server.url}/arcgis/sharing/rest`,
+  });
+  const result = await provision(admin, planProvisioning());
+  if (!result.changed) throw new Error('Provisioning an empty server changed nothing');
+  return server;
 }
