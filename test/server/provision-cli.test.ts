@@ -57,8 +57,6 @@ describe('ccr provision', () => {
     expect(
       [...(officerView.layers ?? []), ...(officerView.tables ?? [])].map((l) => l.name),
     ).toEqual(['Sites', 'Cameras', 'ContactLog', 'SearchAudit']);
-    // The transcript, for people reading the test output.
-    console.log(first.out);
 
     const second = await ccr('provision', '--portal', portal, '--username', 'admin1', '--json');
     expect(second.code).toBe(0);

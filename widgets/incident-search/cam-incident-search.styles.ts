@@ -142,7 +142,7 @@ export const incidentSearchStyles = [
       inline-size: 100%;
       min-block-size: 2.5rem;
       padding: 0.4rem 0.55rem;
-      border: 1px solid #71767a;
+      border: 1px solid var(--_line);
       border-radius: 4px;
       background: var(--_surface);
       color: var(--_ink);
@@ -242,7 +242,7 @@ export const incidentSearchStyles = [
     .alert {
       border: 1px solid var(--_danger);
       border-inline-start-width: 6px;
-      background: #fff5f5;
+      background: color-mix(in srgb, var(--_danger) 6%, var(--_surface));
       color: var(--_ink);
       padding: 0.6rem 0.8rem;
       border-radius: 4px;
@@ -259,7 +259,7 @@ export const incidentSearchStyles = [
       border: 1px solid var(--_line);
       border-radius: var(--_radius);
       overflow: hidden;
-      background: #eef1f4;
+      background: var(--_panel);
       min-block-size: clamp(20rem, 62vh, 40rem);
     }
     .map-view {
@@ -347,7 +347,7 @@ export const incidentSearchStyles = [
       font-weight: 400;
     }
     tr[aria-current='true'] {
-      background: #e7f2fa;
+      background: color-mix(in srgb, var(--_accent) 10%, var(--_surface));
       box-shadow: inset 4px 0 0 var(--_accent);
     }
     .row-button {

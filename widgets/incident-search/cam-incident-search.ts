@@ -46,6 +46,8 @@ import {
 } from '../../src/core/search/validate-search-input.js';
 import { viewWedgeRing } from '../../src/core/search/view-wedge.js';
 import { normalizeGuid } from '../../src/core/search/where-clauses.js';
+import { fetchConfigFile } from '../shared/config-file.js';
+import { errorCodeOf } from '../shared/describe-error.js';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type Locale } from '../shared/locale.js';
 import { incidentSearchStyles } from './cam-incident-search.styles.js';
@@ -89,6 +91,16 @@ const FIELD_INPUT_ID: Readonly<Record<SearchInputField, string>> = {
   incidentAt: 'incident-at',
   radius: 'radius-0',
 };
+/** Settings that hold addresses: paths in a config file resolve against the file. */
+const CONFIG_URL_KEYS: readonly (keyof IncidentSearchConfig)[] = [
+  'serviceUrl',
+  'geocodeUrl',
+  'tokenUrl',
+  'portalUrl',
+  'oauthRedirectUri',
+  'assetsPath',
+  'contextLayerUrl',
+];
 const DOMAIN_OF_FIELD: ReadonlyMap<string, CodedDomain> = new Map(
   [...SITES.fields, ...CAMERAS.fields, ...CONTACT_LOG.fields, ...SEARCH_AUDIT.fields].flatMap(
     (field) => (field.domain ? [[field.name, field.domain] as const] : []),
@@ -173,9 +185,17 @@ export class CamIncidentSearch extends LitElement {
   @state() private announcement = '';
   @state() private printShot: string | null = null;
   @state() private configIssues: readonly string[] = [];
+  /** The `config-url` file's settings once loaded; pending while it loads. */
+  @state() private fileConfig: Readonly<Record<string, unknown>> | 'pending' = {};
+  @state() private fileFailure: unknown = null;
 
-  /** Settings as one object (see `config/incident-search.example.json`); attributes override it. */
+  /**
+   * Settings as one object (see `config/incident-search.example.json`); attributes override
+   * it, and it overrides the `config-url` file.
+   */
   @property({ attribute: false }) config: Partial<IncidentSearchConfig> = {};
+  /** A JSON file with the same settings as `config`; paths in it resolve against the file. */
+  @property({ attribute: 'config-url' }) configUrl?: string;
   /** Officer view FeatureServer URL. */
   @property({ attribute: 'service-url' }) serviceUrl?: string;
   @property({ attribute: 'geocode-url' }) geocodeUrl?: string;
@@ -223,6 +243,9 @@ export class CamIncidentSearch extends LitElement {
   private suggestController: AbortController | null = null;
   private suggestTimer: ReturnType<typeof setTimeout> | undefined;
   private buffer: GeodesicBuffer | null = null;
+  private fileController: AbortController | null = null;
+  /** Settles once the `config-url` file has loaded or failed. */
+  private fileLoaded: Promise<void> = Promise.resolve();
   private bufferKey = '';
 
   override connectedCallback(): void {
@@ -232,6 +255,7 @@ export class CamIncidentSearch extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.fileController?.abort();
     this.searchController?.abort();
     this.suggestController?.abort();
     clearTimeout(this.suggestTimer);
@@ -241,6 +265,7 @@ export class CamIncidentSearch extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('configUrl')) this.fileLoaded = this.loadConfigFile(this.configUrl);
     if (changed.has('token') || changed.has('credential')) {
       const handed = sessionFromHost(this.credential ?? this.token);
       if (handed) this.session = handed;
@@ -261,7 +286,8 @@ export class CamIncidentSearch extends LitElement {
 
   /** The effective settings: `config` merged with attributes, checked. */
   get settings(): IncidentSearchConfig {
-    const merged: Record<string, unknown> = { ...this.config };
+    const file = this.fileConfig === 'pending' ? {} : this.fileConfig;
+    const merged: Record<string, unknown> = { ...file, ...this.config };
     const own: Partial<Record<keyof IncidentSearchConfig, unknown>> = {
       serviceUrl: this.serviceUrl,
       geocodeUrl: this.geocodeUrl,
@@ -278,12 +304,35 @@ export class CamIncidentSearch extends LitElement {
     };
     for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
     const read = readSearchConfig(merged);
-    if (!read.ok) {
-      if (read.issues.join() !== this.configIssues.join()) this.configIssues = read.issues;
-      return DEFAULT_SEARCH_CONFIG;
+    const fileIssues = this.fileFailure
+      ? [`config-url: could not be loaded (${errorCodeOf(this.fileFailure)})`]
+      : [];
+    const issues = [...fileIssues, ...(read.ok ? [] : read.issues)];
+    if (issues.join() !== this.configIssues.join()) this.configIssues = issues;
+    return read.ok ? read.value : DEFAULT_SEARCH_CONFIG;
+  }
+
+  private async loadConfigFile(url: string | undefined): Promise<void> {
+    this.fileController?.abort();
+    this.fileFailure = null;
+    if (!url) {
+      this.fileConfig = {};
+      return;
     }
-    if (this.configIssues.length > 0) this.configIssues = [];
-    return read.value;
+    const controller = new AbortController();
+    this.fileController = controller;
+    this.fileConfig = 'pending';
+    let file: Record<string, unknown> = {};
+    try {
+      file = await fetchConfigFile(url, CONFIG_URL_KEYS, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.fileFailure = error;
+    }
+    if (controller.signal.aborted) return;
+    this.fileConfig = file;
+    // The file may bring other radius choices: start from its default.
+    this.radiusChoice = '';
   }
 
   private get locale(): Locale {
@@ -318,7 +367,13 @@ export class CamIncidentSearch extends LitElement {
   }
 
   private async mountMap(): Promise<void> {
-    if (this.noMap || this.adapter) return;
+    // The map's centre and assets come from the config file: wait for the latest one.
+    for (let loading = this.fileLoaded; ; loading = this.fileLoaded) {
+      await loading;
+      if (loading === this.fileLoaded) break;
+    }
+    await this.updateComplete;
+    if (this.noMap || this.adapter || !this.isConnected) return;
     const settings = this.settings;
     const adapter = this.mapAdapter ?? new ArcgisMapAdapter(settings.assetsPath);
     this.adapter = adapter;
@@ -1430,6 +1485,34 @@ export class CamIncidentSearch extends LitElement {
     </section>`;
   }
 
+  private renderBody(m: IncidentSearchMessages, session: OfficerSession | null): TemplateResult {
+    return html`
+      ${session ? nothing : this.renderSignIn(m)}
+      <div class="layout">
+        ${this.renderForm(m)}
+        <div>
+          ${this.renderMap(m)}
+          ${
+            this.mapStatus === 'ready' && this.result
+              ? html`<p class="legend no-print">
+                  <span
+                    ><span class="vis-sees" aria-hidden="true">●</span> ${m.visibility.sees}</span
+                  >
+                  <span
+                    ><span class="vis-maybe" aria-hidden="true">◆</span> ${m.visibility.maybe}</span
+                  >
+                  <span
+                    ><span class="vis-away" aria-hidden="true">■</span> ${m.visibility.away}</span
+                  >
+                </p>`
+              : nothing
+          }
+        </div>
+      </div>
+      ${this.renderResults(m)}
+    `;
+  }
+
   override render(): TemplateResult {
     const m = this.messages;
     const session = this.session;
@@ -1457,29 +1540,12 @@ export class CamIncidentSearch extends LitElement {
           : nothing
       }
       <div class="sr-only" role="status" aria-live="polite">${this.announcement}</div>
-      ${session ? nothing : this.renderSignIn(m)}
-      <div class="layout">
-        ${this.renderForm(m)}
-        <div>
-          ${this.renderMap(m)}
-          ${
-            this.mapStatus === 'ready' && this.result
-              ? html`<p class="legend no-print">
-                  <span
-                    ><span class="vis-sees" aria-hidden="true">●</span> ${m.visibility.sees}</span
-                  >
-                  <span
-                    ><span class="vis-maybe" aria-hidden="true">◆</span> ${m.visibility.maybe}</span
-                  >
-                  <span
-                    ><span class="vis-away" aria-hidden="true">■</span> ${m.visibility.away}</span
-                  >
-                </p>`
-              : nothing
-          }
-        </div>
-      </div>
-      ${this.renderResults(m)}
+      ${
+        // Nothing to sign in to or search until the config file says where the service is.
+        this.fileConfig === 'pending'
+          ? html`<p class="hint" aria-busy="true"></p>`
+          : this.renderBody(m, session)
+      }
     `;
   }
 }

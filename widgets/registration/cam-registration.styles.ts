@@ -171,7 +171,7 @@ export const styles = css`
     font-weight: 700;
     line-height: 1;
     vertical-align: 0.1em;
-    color: #fff;
+    color: var(--_cam-accent-contrast);
     background: var(--_cam-danger);
   }
   .note .icon,
@@ -255,7 +255,7 @@ export const styles = css`
   button.danger {
     background: var(--_cam-danger);
     border-color: var(--_cam-danger);
-    color: #fff;
+    color: var(--_cam-accent-contrast);
     font-weight: 700;
   }
   button.link {

@@ -16,6 +16,8 @@ import { createRegistrationClient, type RegistrationClient } from './registratio
 import {
   DEFAULTS,
   loadRegistrationConfig,
+  mergeRegistrationConfig,
+  parseRegistrationConfig,
   type RegistrationConfig,
 } from './registration-config.js';
 
@@ -33,8 +35,9 @@ function extentFromAttribute(value: string | null): Extent | undefined {
  * `mode="manage"`, the same widget updates, re-confirms or withdraws a registration.
  *
  * It writes only through the public view (create-only) and never reads the registry.
- * Every setting can come from attributes/properties or from one JSON file (`config-url`);
- * attributes and properties win over the file. Language follows the nearest `lang`.
+ * Every setting can come from attributes/properties, from one object (`config`) or from one
+ * JSON file (`config-url`) with the same names; attributes and properties win over the
+ * object, which wins over the file. Language follows the nearest `lang`.
  *
  * @fires cam-registered - A registration was stored; `detail.registrationRef`.
  * @fires cam-registration-failed - Sending failed (everything typed is kept); `detail.code`.
@@ -54,6 +57,8 @@ export class CamRegistration extends LitElement {
   @property({ attribute: 'geocoder-url' }) geocoderUrl?: string;
   /** A JSON file with any of the settings (see `config/registration.example.json`). */
   @property({ attribute: 'config-url' }) configUrl?: string;
+  /** The settings as one object, with the names the config file uses; it wins over the file. */
+  @property({ attribute: false }) config?: RegistrationConfig;
   /** Where the ArcGIS SDK's assets are served; default `/assets`. */
   @property({ attribute: 'assets-path' }) assetsPath?: string;
   /** A portal basemap id, a basemap style name, or a tile URL; none by default (offline). */
@@ -79,9 +84,12 @@ export class CamRegistration extends LitElement {
   @property({ attribute: false }) client?: RegistrationClient;
 
   private readonly configTask = new Task(this, {
-    task: async ([url], { signal }): Promise<RegistrationConfig> =>
-      url ? loadRegistrationConfig(url, signal) : {},
-    args: () => [this.configUrl] as const,
+    task: async ([url, config], { signal }): Promise<RegistrationConfig> =>
+      mergeRegistrationConfig(
+        url ? await loadRegistrationConfig(url, signal) : {},
+        config ? parseRegistrationConfig(config) : {},
+      ),
+    args: () => [this.configUrl, this.config] as const,
   });
 
   private langObserver: MutationObserver | undefined;

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../../src/core/errors.js';
 import type { Extent } from '../../src/core/schema/layer-json.js';
+import { fetchConfigFile } from '../shared/config-file.js';
 import type { Locale } from '../shared/locale.js';
 import type { MessageOverrides, ProgramText } from './cam-registration.messages.js';
 
@@ -112,24 +113,23 @@ export function parseRegistrationConfig(raw: unknown): RegistrationConfig {
   };
 }
 
-/** Fetches and checks a config file. */
+/** The settings that hold addresses (paths in a config file resolve against the file). */
+const URL_KEYS = ['serviceUrl', 'geocoderUrl', 'assetsPath', 'basemap', 'contextLayerUrl'] as const;
+
+/** Fetches and checks a config file; paths in it resolve against the file's address. */
 export async function loadRegistrationConfig(
   url: string,
   signal?: AbortSignal,
 ): Promise<RegistrationConfig> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal, headers: { accept: 'application/json' } });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new AppError(ErrorCode.Network, 'Config could not be fetched', [], { cause: error });
-  }
-  if (!response.ok) throw new AppError(ErrorCode.NotFound, `Config answered ${response.status}`);
-  let json: unknown;
-  try {
-    json = await response.json();
-  } catch (error) {
-    throw new AppError(ErrorCode.InvalidInput, 'Config is not JSON', [], { cause: error });
-  }
-  return parseRegistrationConfig(json);
+  return parseRegistrationConfig(await fetchConfigFile(url, URL_KEYS, signal));
+}
+
+/** `over`'s settings where it has them, else `base`'s (the config object over the file). */
+export function mergeRegistrationConfig(
+  base: RegistrationConfig,
+  over: RegistrationConfig,
+): RegistrationConfig {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) if (value !== undefined) merged[key] = value;
+  return merged as RegistrationConfig;
 }

@@ -20,8 +20,11 @@ const CALLED_URL_KEYS = [
   'basemap',
 ] as const;
 
-/** `scheme://host[:port]`, the host optionally starting with one `*.` label, nothing else. */
-const ORIGIN_SOURCE = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
+/**
+ * `scheme://host[:port]`, the host optionally starting with one `*.` label, nothing else (a
+ * trailing slash, as URLs are often pasted, is dropped).
+ */
+const ORIGIN_SOURCE = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?\/?$/i;
 
 /** Whether a request path is one of the embed pages or their scripts. */
 export function isEmbedPath(url: string): boolean {
