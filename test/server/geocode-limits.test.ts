@@ -4,24 +4,12 @@
  * inputs leaves the rest of the server answering.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/server/db/open-database.js';
+import type { Database } from '../../src/server/db/open-database.js';
+import { type AddressPointInput } from '../../src/server/geocode/address-points.js';
 import {
-  ensureGeocodeSchema,
-  loadAddressPoints,
-  type AddressPointInput,
-} from '../../src/server/geocode/address-points.js';
-import {
-  parseFindRequest,
-  parseReverseRequest,
-  parseSuggestRequest,
-  type GeocodeParams,
-} from '../../src/server/geocode/geocode-request.js';
-import {
-  findAddressCandidates,
+  type findAddressCandidates,
   geocodeServiceInfo,
-  reverseGeocode,
-  suggest,
-  type GeocodeBudget,
+  type suggest,
 } from '../../src/server/geocode/geocode-service.js';
 import { buildPointTree, nearestPointIds } from '../../src/server/geocode/point-tree.js';
 import {
@@ -35,6 +23,7 @@ import {
   type SyntheticAddressPoint,
 } from '../../src/server/seed/generate-address-points.js';
 import { SeededRandom } from '../../src/server/seed/seeded-random.js';
+import { attempt, find, geocoderOf, reverse, suggestFor } from '../helpers/geocoder.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** Hand-made points: real Independence street names, made-up positions. */
@@ -61,28 +50,7 @@ const POINTS: readonly AddressPointInput[] = [
 
 const NOLAND = '1234 S Noland Rd, Independence, MO 64055';
 
-function geocoder(points: readonly AddressPointInput[]): Database {
-  const db = openDatabase(':memory:');
-  ensureGeocodeSchema(db);
-  loadAddressPoints(db, points);
-  return db;
-}
-
-/** Each operation as its route runs it: the parameters parsed, then answered. */
-function find(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
-  return findAddressCandidates(db, parseFindRequest(params), budget);
-}
-function suggestFor(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
-  return suggest(db, parseSuggestRequest(params), budget);
-}
-function reverse(db: Database, params: GeocodeParams) {
-  return reverseGeocode(db, parseReverseRequest(params));
-}
-
-/** Runs a synchronous call as a promise, so a failure is asserted with `rejects`. */
-function attempt(work: () => unknown): Promise<unknown> {
-  return Promise.resolve().then(work);
-}
+const geocoder = geocoderOf;
 
 /** `head` and `tail` with spaces between, `length` characters in all (trimming keeps them). */
 function padded(head: string, length: number, tail: string): string {

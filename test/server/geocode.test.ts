@@ -2,27 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/server/db/open-database.js';
+import type { Database } from '../../src/server/db/open-database.js';
 import {
-  ensureGeocodeSchema,
-  loadAddressPoints,
   loadAddressPointsCsv,
   normalizeAddress,
   type AddressPointInput,
 } from '../../src/server/geocode/address-points.js';
-import {
-  parseFindRequest,
-  parseReverseRequest,
-  parseSuggestRequest,
-  type GeocodeParams,
-} from '../../src/server/geocode/geocode-request.js';
-import {
-  findAddressCandidates,
-  geocodeServiceInfo,
-  reverseGeocode,
-  suggest,
-  type GeocodeBudget,
-} from '../../src/server/geocode/geocode-service.js';
+import { geocodeServiceInfo } from '../../src/server/geocode/geocode-service.js';
+import { attempt, find, geocoderOf, reverse, suggestFor } from '../helpers/geocoder.js';
 import { runLoadAddressesCli } from '../../src/server/geocode/load-addresses-cli.js';
 
 /** Hand-made points: real Independence street names, made-up positions. */
@@ -104,26 +91,7 @@ const POINTS: readonly AddressPointInput[] = [
 ];
 
 function geocoder(points: readonly AddressPointInput[] = POINTS): Database {
-  const db = openDatabase(':memory:');
-  ensureGeocodeSchema(db);
-  loadAddressPoints(db, points);
-  return db;
-}
-
-/** Each operation as its route runs it: the parameters parsed, then answered. */
-function find(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
-  return findAddressCandidates(db, parseFindRequest(params), budget);
-}
-function suggestFor(db: Database, params: GeocodeParams, budget?: GeocodeBudget) {
-  return suggest(db, parseSuggestRequest(params), budget);
-}
-function reverse(db: Database, params: GeocodeParams) {
-  return reverseGeocode(db, parseReverseRequest(params));
-}
-
-/** Runs a synchronous call as a promise, so a failure is asserted with `rejects`. */
-function attempt(work: () => unknown): Promise<unknown> {
-  return Promise.resolve().then(work);
+  return geocoderOf(points);
 }
 
 function best(db: Database, singleLine: string) {
