@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCcr } from '../../src/cli/ccr.js';
 import { composeOutcomeMail, composeReminderMail } from '../../src/ops/mail/compose-mail.js';
 import type { OutcomeNotice } from '../../src/ops/mail/mail-messages.js';
 import {
@@ -12,6 +11,7 @@ import {
   type Registration,
   type RegistrationContact,
 } from '../helpers/registrations.js';
+import { postForm, runCcrHere } from '../helpers/run-cli.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/test-server.js';
 
@@ -42,21 +42,14 @@ afterAll(async () => {
   await Promise.all([server.close(), smtp.close()]);
 });
 
-/** Runs `ccr` in this process (over real HTTP and SMTP); what it printed and its exit code. */
-async function ccr(
-  args: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = {},
-): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCcr(args, {
-    env: { CCR_PASSWORD: TEST_PASSWORD, CCR_SMTP_URL: smtp.url, CCR_MAIL_FROM: FROM, ...env },
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    interactive: false,
+/** Runs `ccr` in this process (over real HTTP and SMTP) with this file's environment. */
+const ccr = (args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}) =>
+  runCcrHere(args, {
+    CCR_PASSWORD: TEST_PASSWORD,
+    CCR_SMTP_URL: smtp.url,
+    CCR_MAIL_FROM: FROM,
+    ...env,
   });
-  return { code, out, err };
-}
 
 const portal = () => ['--portal', `${server.url}/arcgis`, '--username', 'analyst1'];
 const processArgs = () => ['process-requests', ...portal(), '--service', server.service(SOURCE)];
@@ -67,17 +60,7 @@ async function processJson(env: Readonly<Record<string, string | undefined>> = {
   return { code: run.code, report: JSON.parse(run.out[0] as string) as Json };
 }
 
-async function post(url: string, form: Record<string, string>, token?: string): Promise<Json> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(token ? { 'x-esri-authorization': `Bearer ${token}` } : {}),
-    },
-    body: new URLSearchParams({ f: 'json', ...form }),
-  });
-  return (await response.json()) as Json;
-}
+const post = postForm;
 
 /** A registration (site and two cameras) through the public view, as the form sends it. */
 async function register(contact: RegistrationContact): Promise<Registration> {

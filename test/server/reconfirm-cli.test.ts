@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCcr } from '../../src/cli/ccr.js';
 import {
   makeRegistration,
   postRegistration,
@@ -7,6 +6,7 @@ import {
   type Registration,
   type RegistrationContact,
 } from '../helpers/registrations.js';
+import { postForm, runCcrHere } from '../helpers/run-cli.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { startTestServer, TEST_PASSWORD, type TestServer } from '../helpers/test-server.js';
 
@@ -31,26 +31,15 @@ afterAll(async () => {
   await Promise.all([server.close(), smtp.close()]);
 });
 
-async function ccr(
-  args: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = {},
-): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCcr(args, {
-    env: {
-      CCR_PASSWORD: TEST_PASSWORD,
-      CCR_SMTP_URL: smtp.url,
-      CCR_MAIL_FROM: 'registry@city.example',
-      CCR_MANAGE_URL: MANAGE_PAGE,
-      ...env,
-    },
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    interactive: false,
+/** Runs `ccr` in this process (over real HTTP and SMTP) with this file's environment. */
+const ccr = (args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}) =>
+  runCcrHere(args, {
+    CCR_PASSWORD: TEST_PASSWORD,
+    CCR_SMTP_URL: smtp.url,
+    CCR_MAIL_FROM: 'registry@city.example',
+    CCR_MANAGE_URL: MANAGE_PAGE,
+    ...env,
   });
-  return { code, out, err };
-}
 
 const reconfirmArgs = () => [
   'reconfirm',
@@ -75,17 +64,7 @@ async function reconfirm(now: number, ...extra: string[]): Promise<{ code: numbe
   return { code: run.code, report: JSON.parse(run.out[0] as string) as Json };
 }
 
-async function post(url: string, form: Record<string, string>, token?: string): Promise<Json> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(token ? { 'x-esri-authorization': `Bearer ${token}` } : {}),
-    },
-    body: new URLSearchParams({ f: 'json', ...form }),
-  });
-  return (await response.json()) as Json;
-}
+const post = postForm;
 
 let seed = 900;
 async function register(contact: RegistrationContact): Promise<Registration> {
