@@ -95,7 +95,13 @@ describe('<cam-incident-search> map', () => {
     await until(
       () => shadow(element).activeElement?.id === `row-${target}`,
       'focus on the row of the clicked camera',
-    );
+    ).catch((error: unknown) => {
+      const active = shadow(element).activeElement ?? document.activeElement;
+      throw new Error(
+        `${String(error)}; focus is on <${active?.tagName.toLowerCase() ?? 'nothing'}` +
+          ` id="${active?.id ?? ''}" class="${active?.className ?? ''}">`,
+      );
+    });
     expect(adapter.selections.at(-1)).toBe(target);
 
     // A click away from any camera moves the incident point there.

@@ -425,11 +425,16 @@ export class CamIncidentSearch extends LitElement {
       if (index >= this.shownRows) this.shownRows = Math.ceil((index + 1) / PAGE_ROWS) * PAGE_ROWS;
     }
     if (fromMap) {
-      void this.updateComplete.then(() => {
-        const button = this.renderRoot.querySelector<HTMLButtonElement>(`#row-${id}`);
-        button?.scrollIntoView({ block: 'nearest' });
-        button?.focus();
-      });
+      // The map handles its own pointer sequence (and may focus its surface) within the
+      // frame of the click; the row takes focus on the frame after, so it keeps it.
+      void this.updateComplete.then(() =>
+        requestAnimationFrame(() => {
+          if (this.selectedId !== id) return;
+          const button = this.renderRoot.querySelector<HTMLButtonElement>(`#row-${id}`);
+          button?.scrollIntoView({ block: 'nearest' });
+          button?.focus();
+        }),
+      );
     }
   }
 
