@@ -291,6 +291,13 @@ function newAttributes(layer: LayerDef): Json {
         manage_code: registration.manageCode,
         request_type: 'reconfirm',
       };
+    case 'ReviewLog':
+      return {
+        site_guid: visibleSiteGuid,
+        registration_ref: registration.reference,
+        decision: 'verified',
+        details: '{"fields":["status"]}',
+      };
     default:
       throw new Error(`No sample attributes for ${layer.name}`);
   }
@@ -327,6 +334,7 @@ const UPDATABLE: Readonly<Record<string, [string, string]>> = {
   ContactLog: ['follow_up', 'Call back Monday'],
   SearchAudit: ['result_count', '3'],
   ChangeRequests: ['result', 'applied by test'],
+  ReviewLog: ['reason', 'Second thoughts'],
 };
 
 /** A fresh row, written straight to the database, for an update or delete to aim at. */

@@ -733,6 +733,7 @@ describe('an empty portal, provisioned by hand', () => {
         { name: 'ContactLog', id: 2 },
         { name: 'SearchAudit', id: 3 },
         { name: 'ChangeRequests', id: 4 },
+        { name: 'ReviewLog', id: 5 },
       ],
       success: true,
     });

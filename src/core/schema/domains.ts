@@ -179,3 +179,16 @@ export const RequestStatus = domain('RequestStatus', [
   ['applied', 'Applied', 'Aplicada'],
   ['rejected', 'Rejected', 'Rechazada'],
 ]);
+
+/** What an analyst decided, as recorded in the review log. */
+export const ReviewDecision = domain('ReviewDecision', [
+  ['verified', 'Verified', 'Verificado'],
+  ['rejected', 'Rejected', 'Rechazado'],
+  ['edited', 'Corrected', 'Corregido'],
+  ['moved', 'Moved', 'Movido'],
+  ['merged', 'Merged a duplicate', 'Duplicado fusionado'],
+  ['change_approved', 'Change approved', 'Cambio aprobado'],
+  ['change_rejected', 'Change rejected', 'Cambio rechazado'],
+  ['reminder_sent', 'Reminder requested', 'Recordatorio solicitado'],
+  ['paper_entered', 'Paper form entered', 'Formulario en papel registrado'],
+]);

@@ -401,6 +401,30 @@ export const CHANGE_REQUESTS = {
   },
 } satisfies LayerDef;
 
+export const REVIEW_LOG = {
+  id: 5,
+  name: 'ReviewLog',
+  kind: 'table',
+  description:
+    'Every analyst decision on a registration: who (Creator), when (CreationDate), what. ' +
+    'Field names and reasons only, never contact values. Append only.',
+  displayField: 'decision',
+  fields: [
+    objectId(),
+    globalId(),
+    field('site_guid', 'guid', 'Site', { nullable: true, editable: true }),
+    str('registration_ref', 'Registration reference', 16, { format: 'reference' }),
+    coded('decision', 'Decision', d.ReviewDecision, { required: true, nullable: false }),
+    str('reason', 'Reason', 500),
+    // Which fields changed (names only), or where a site moved from and to, as JSON.
+    str('details', 'Details (JSON)', 2000),
+    ...editorTracking(),
+  ] as const,
+  access: {
+    source: { operations: ['query', 'create'] },
+  },
+} satisfies LayerDef;
+
 /** Every layer and table of the CommunityCameras service, in id order. */
 export const LAYERS: readonly LayerDef[] = [
   SITES,
@@ -408,6 +432,7 @@ export const LAYERS: readonly LayerDef[] = [
   CONTACT_LOG,
   SEARCH_AUDIT,
   CHANGE_REQUESTS,
+  REVIEW_LOG,
 ];
 
 export const RELATIONSHIPS: readonly RelationshipDef[] = [

@@ -2,6 +2,7 @@ import type {
   CAMERAS,
   CHANGE_REQUESTS,
   CONTACT_LOG,
+  REVIEW_LOG,
   SEARCH_AUDIT,
   SITES,
 } from './registry-schema.js';
@@ -32,5 +33,6 @@ export type CameraAttributes = AttributesOf<typeof CAMERAS>;
 export type ContactLogAttributes = AttributesOf<typeof CONTACT_LOG>;
 export type SearchAuditAttributes = AttributesOf<typeof SEARCH_AUDIT>;
 export type ChangeRequestAttributes = AttributesOf<typeof CHANGE_REQUESTS>;
+export type ReviewLogAttributes = AttributesOf<typeof REVIEW_LOG>;
 export type SiteField = keyof SiteAttributes;
 export type CameraField = keyof CameraAttributes;
