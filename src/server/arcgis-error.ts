@@ -7,6 +7,8 @@ export interface ArcgisErrorEnvelope {
     details: readonly string[];
     messageCode?: string;
     retryAfter?: number;
+    /** The parameter at fault, as named on the wire. */
+    field?: string;
   };
 }
 
@@ -27,6 +29,7 @@ export function toArcgisError(error: unknown, log: (error: unknown) => void): Ar
     if (error.code === ErrorCode.AuthRequired) envelope.error.messageCode = 'GWM_0003';
     // The wait as data beside the words (and in the Retry-After header); ArcGIS clients ignore it.
     if (error.retryAfterSeconds !== undefined) envelope.error.retryAfter = error.retryAfterSeconds;
+    if (error.field !== undefined) envelope.error.field = error.field;
     return envelope;
   }
   log(error);

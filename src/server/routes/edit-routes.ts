@@ -23,7 +23,7 @@ import {
   stringParam,
   type Params,
 } from '../request-params.js';
-import { checkEditCounts, looksLikeBot } from '../security/request-limits.js';
+import { botSignal, checkEditCounts } from '../security/request-limits.js';
 import { BY_VIEW, FS, WRITE } from './route-policies.js';
 import {
   layerFor,
@@ -72,7 +72,27 @@ function edit(
     edits.map((e) => layerById(e.layerId) as LayerDef),
     anonymous,
   );
-  if (anonymous && context.botCheck && looksLikeBot(request.params_, context.botCheck)) {
+  // A manage request proves itself with its manage code (wrong codes are slowed down
+  // elsewhere), so only new registrations are judged as possibly automated.
+  const registering = edits.some((e) => layerById(e.layerId)?.name !== CHANGE_REQUESTS.name);
+  const signal =
+    anonymous && registering && context.botCheck
+      ? botSignal(request.params_, context.botCheck)
+      : null;
+  if (signal?.kind === 'too-fast') {
+    // A person who filled the form quickly loses nothing: the form waits and sends again.
+    context.recordEvent(request, 'BOT_DELAYED');
+    const seconds = Math.max(1, Math.ceil(signal.waitMs / 1000));
+    throw new AppError(
+      ErrorCode.RateLimited,
+      'The form was sent sooner than a person usually can. Send it again in a moment.',
+      [`Retry after ${seconds} seconds.`],
+      { retryAfterSeconds: seconds, field: 'ccr_fill_ms' },
+    );
+  }
+  if (signal?.kind === 'honeypot') {
+    // Only software fills the hidden field; it gets the answer a person would, and nothing
+    // a person typed is lost.
     context.recordEvent(request, 'BOT_DROPPED');
     return edits.map((e) => ({
       id: e.layerId,

@@ -47,15 +47,21 @@ export interface BotCheck {
   readonly minFillMs: number;
 }
 
+/** What gave a request away as automated, if anything. */
+export type BotSignal =
+  { readonly kind: 'honeypot' } | { readonly kind: 'too-fast'; readonly waitMs: number };
+
 /**
  * The resident form sends `ccr_hp` (a honeypot nobody sees, so people leave it empty) and
- * `ccr_fill_ms` (time spent on the form). Either giving away a bot means a silent drop.
- * Clients that send neither (other ArcGIS clients) are not judged.
+ * `ccr_fill_ms` (time spent on the form). Clients that send neither (other ArcGIS clients)
+ * are not judged. A filled honeypot is certain: no person reaches it. A quick form is only a
+ * suspicion (autofill, a returning resident), so it says how long to wait instead.
  */
-export function looksLikeBot(params: Params, check: BotCheck): boolean {
-  if ((params.ccr_hp ?? '').trim() !== '') return true;
+export function botSignal(params: Params, check: BotCheck): BotSignal | null {
+  if ((params.ccr_hp ?? '').trim() !== '') return { kind: 'honeypot' };
   const fill = params.ccr_fill_ms;
-  if (fill === undefined || fill.trim() === '') return false;
+  if (fill === undefined || fill.trim() === '') return null;
   const ms = Number(fill);
-  return !Number.isFinite(ms) || ms < check.minFillMs;
+  if (!Number.isFinite(ms) || ms < 0) return { kind: 'too-fast', waitMs: check.minFillMs };
+  return ms < check.minFillMs ? { kind: 'too-fast', waitMs: check.minFillMs - ms } : null;
 }

@@ -10,6 +10,7 @@ export type SecurityEventKind =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'BOT_DROPPED'
+  | 'BOT_DELAYED'
   | 'ORIGIN_REFUSED'
   | 'TOO_LARGE';
 
