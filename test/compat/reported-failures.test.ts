@@ -205,6 +205,7 @@ describe("(b) QGIS's request sequence on the officer view", () => {
         code: 400,
         message: expect.stringMatching(/within 4 km by 4 km/) as unknown,
         details: ['geometry'],
+        field: 'geometry',
       },
     });
     // Then a fifth as many ids each time. With the seeded town (at the time of writing) 100, 20
