@@ -168,6 +168,38 @@ export interface RegistrationMessages {
     readonly another: string;
     readonly noChange: string;
   };
+  /** Staff mode: program staff enter a resident's paper form (or register with them). */
+  readonly staff: {
+    readonly widgetLabel: string;
+    readonly signInRequired: string;
+    readonly steps: {
+      readonly entry: string;
+      readonly site: string;
+      readonly cameras: string;
+      readonly review: string;
+      readonly done: string;
+    };
+    readonly entryIntro: string;
+    readonly formNumberHint: string;
+    readonly channels: Readonly<Record<'paper' | 'officer_assisted', string>>;
+    readonly camerasIntro: string;
+    readonly reviewIntro: string;
+    readonly entry: string;
+    readonly consentSigned: string;
+    readonly consentHint: string;
+    readonly consentRequired: string;
+    readonly submit: string;
+    readonly sending: string;
+    readonly failed: string;
+    readonly forbidden: string;
+    readonly doneIntro: string;
+    readonly warning: string;
+    readonly printLetter: string;
+    readonly letterBlocked: string;
+    readonly letterOpened: string;
+    readonly letterTitle: (reference: string) => string;
+    readonly another: string;
+  };
   readonly issues: Readonly<Record<FormIssueCode, IssueMessage>>;
   readonly summary: (count: number) => string;
   readonly errors: ErrorMessages;
@@ -257,6 +289,8 @@ export const en: RegistrationMessages = {
     geocode_score: 'Location',
     request_type: 'What you want to do',
     withdraw_confirm: 'Confirm withdrawal',
+    source_channel: 'How the registration came in',
+    form_number: 'Paper form number',
   },
   domainLabels: {},
   hints: {
@@ -372,6 +406,45 @@ export const en: RegistrationMessages = {
       `Community Camera Program\nRegistered: ${date}\n\nRegistration reference: ${reference}\nPrivate manage code: ${code}\n\nKeep this file private. You need both codes to update, re-confirm or withdraw your registration. The manage code cannot be recovered.\n`,
     next: 'What happens next: staff may call or email to confirm your details. You will be asked to re-confirm once a year.',
     startOver: 'Register another site',
+  },
+  staff: {
+    widgetLabel: 'Enter a registration for a resident',
+    signInRequired:
+      'An analyst must sign in before a paper form can be entered. Nothing is stored until then.',
+    steps: {
+      entry: 'The paper form',
+      site: 'Address and contact',
+      cameras: 'Cameras',
+      review: 'Check and store',
+      done: 'Registration stored',
+    },
+    entryIntro:
+      'Enter the form as the resident filled it in. The reference and manage code are made when you store it, and shown once for the resident’s letter.',
+    formNumberHint: 'As printed on the paper form, if it has one.',
+    channels: {
+      paper: 'Paper form',
+      officer_assisted: 'Registered with an officer or staff member',
+    },
+    camerasIntro: 'Enter each camera on the form.',
+    reviewIntro: 'Check everything against the form before storing it.',
+    entry: 'The form',
+    consentSigned: 'The resident signed the consent on the paper form',
+    consentHint: 'Store a registration only when the resident has signed this agreement.',
+    consentRequired: 'Tick the box to record that the resident signed the consent.',
+    submit: 'Store the registration',
+    sending: 'Storing the registration…',
+    failed: 'The registration was not stored.',
+    forbidden: 'This account may not enter registrations. Sign in with an analyst account.',
+    doneIntro:
+      'The registration is stored and waits for review. Print the confirmation letter for the resident now: the manage code is shown only this once.',
+    warning:
+      'The manage code cannot be shown again: the registry keeps only a scrambled form of it.',
+    printLetter: 'Print confirmation letter',
+    letterBlocked:
+      'The letter could not open. Allow pop-up windows for this page, then press the button again.',
+    letterOpened: 'The letter opened in a new window.',
+    letterTitle: (reference) => `Confirmation letter ${reference}`,
+    another: 'Enter another form',
   },
   manage: {
     intro:
@@ -529,6 +602,8 @@ export const es: RegistrationMessages = {
     geocode_score: 'Ubicación',
     request_type: 'Qué desea hacer',
     withdraw_confirm: 'Confirmar el retiro',
+    source_channel: 'Cómo llegó el registro',
+    form_number: 'Número del formulario en papel',
   },
   domainLabels: {},
   hints: {
@@ -646,6 +721,45 @@ export const es: RegistrationMessages = {
     next: 'Qué sigue: el personal podría llamarlo o escribirle para confirmar sus datos. Se le pedirá reconfirmar una vez al año.',
     startOver: 'Registrar otro lugar',
   },
+  staff: {
+    widgetLabel: 'Ingresar un registro para un residente',
+    signInRequired:
+      'Un analista debe iniciar sesión antes de ingresar un formulario en papel. No se guarda nada hasta entonces.',
+    steps: {
+      entry: 'El formulario en papel',
+      site: 'Dirección y contacto',
+      cameras: 'Cámaras',
+      review: 'Revisar y guardar',
+      done: 'Registro guardado',
+    },
+    entryIntro:
+      'Ingrese el formulario tal como lo llenó el residente. La referencia y el código de administración se crean al guardarlo y se muestran una sola vez para la carta del residente.',
+    formNumberHint: 'Tal como aparece impreso en el formulario, si lo tiene.',
+    channels: {
+      paper: 'Formulario en papel',
+      officer_assisted: 'Registrado con un agente o miembro del personal',
+    },
+    camerasIntro: 'Ingrese cada cámara del formulario.',
+    reviewIntro: 'Compare todo con el formulario antes de guardarlo.',
+    entry: 'El formulario',
+    consentSigned: 'El residente firmó el consentimiento en el formulario en papel',
+    consentHint: 'Guarde un registro solo si el residente firmó este acuerdo.',
+    consentRequired: 'Marque la casilla para dejar constancia de que el residente firmó.',
+    submit: 'Guardar el registro',
+    sending: 'Guardando el registro…',
+    failed: 'El registro no se guardó.',
+    forbidden: 'Esta cuenta no puede ingresar registros. Inicie sesión con una cuenta de analista.',
+    doneIntro:
+      'El registro está guardado y espera revisión. Imprima ahora la carta de confirmación para el residente: el código de administración se muestra solo esta vez.',
+    warning:
+      'El código de administración no se puede volver a mostrar: el registro guarda solo una forma cifrada de él.',
+    printLetter: 'Imprimir carta de confirmación',
+    letterBlocked:
+      'La carta no se pudo abrir. Permita ventanas emergentes para esta página y vuelva a pulsar el botón.',
+    letterOpened: 'La carta se abrió en una ventana nueva.',
+    letterTitle: (reference) => `Carta de confirmación ${reference}`,
+    another: 'Ingresar otro formulario',
+  },
   manage: {
     intro:
       'Escriba la referencia del registro y el código privado de administración que recibió al registrarse.',
@@ -742,4 +856,35 @@ export function messagesFor(locale: Locale, overrides?: MessageOverrides): Regis
         : value;
   }
   return merged as unknown as RegistrationMessages;
+}
+
+/**
+ * The words staff mode shows: the same steps and checks, worded for staff entering a
+ * resident's form (host overrides of `staff` apply, since they are merged first).
+ */
+export function staffMessages(m: RegistrationMessages): RegistrationMessages {
+  const s = m.staff;
+  return {
+    ...m,
+    widgetLabel: s.widgetLabel,
+    steps: {
+      ...m.steps,
+      about: s.steps.entry,
+      site: s.steps.site,
+      cameras: s.steps.cameras,
+      review: s.steps.review,
+      done: s.steps.done,
+    },
+    consent: { ...m.consent, accept: s.consentSigned },
+    cameras: { ...m.cameras, intro: s.camerasIntro },
+    review: {
+      ...m.review,
+      intro: s.reviewIntro,
+      submit: s.submit,
+      sending: s.sending,
+      failed: s.failed,
+    },
+    done: { ...m.done, heading: s.steps.done, intro: s.doneIntro, warning: s.warning },
+    issues: { ...m.issues, CONSENT_REQUIRED: () => s.consentRequired },
+  };
 }

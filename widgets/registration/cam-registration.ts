@@ -1,17 +1,20 @@
 import { Task } from '@lit/task';
 import { html, LitElement, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import type { IAuthenticationManager } from '@esri/arcgis-rest-request';
 import type { Extent } from '../../src/core/schema/layer-json.js';
+import type { OfficerSession } from '../incident-search/sign-in.js';
 import { resolveLocale, type Locale } from '../shared/locale.js';
 import { tokens } from '../shared/tokens.styles.js';
 import {
   messagesFor,
+  staffMessages,
   type MessageOverrides,
   type ProgramText,
   type RegistrationMessages,
 } from './cam-registration.messages.js';
 import { styles } from './cam-registration.styles.js';
-import type { FlowSettings } from './flow-base.js';
+import type { FlowSettings, StaffSettings } from './flow-base.js';
 import { createRegistrationClient, type RegistrationClient } from './registration-client.js';
 import {
   DEFAULTS,
@@ -34,7 +37,12 @@ function extentFromAttribute(value: string | null): Extent | undefined {
  * review and consent, then the registration reference and private manage code. With
  * `mode="manage"`, the same widget updates, re-confirms or withdraws a registration.
  *
- * It writes only through the public view (create-only) and never reads the registry.
+ * With `mode="staff"`, program staff enter a resident's paper form (or register with the
+ * resident): the same steps and checks, signed with `session`, stored through the source
+ * service (`service-url`) with the channel and form number, then a printable confirmation
+ * letter in the resident's language. Without a session it says an analyst must sign in.
+ *
+ * Residents' modes write only through the public view (create-only) and never read the registry.
  * Every setting can come from attributes/properties, from one object (`config`) or from one
  * JSON file (`config-url`) with the same names; attributes and properties win over the
  * object, which wins over the file. Language follows the nearest `lang`.
@@ -42,6 +50,7 @@ function extentFromAttribute(value: string | null): Extent | undefined {
  * @fires cam-registered - A registration was stored; `detail.registrationRef`.
  * @fires cam-registration-failed - Sending failed (everything typed is kept); `detail.code`.
  * @fires cam-change-requested - A manage request was accepted; `detail.registrationRef`, `detail.requestType`.
+ * @fires cam-review-changed - Staff mode stored a registration; `detail.siteGuid`.
  * @cssprop --cam-accent - See `widgets/shared/tokens.styles.ts` for every `--cam-*` token.
  */
 export class CamRegistration extends LitElement {
@@ -49,10 +58,17 @@ export class CamRegistration extends LitElement {
 
   @state() private locale: Locale = 'en';
 
-  /** `register` (default) or `manage`. */
-  @property({ reflect: true }) mode: 'register' | 'manage' = 'register';
-  /** The public view: `.../CommunityCameras_public/FeatureServer`. */
+  /** `register` (default), `manage`, or `staff` (program staff enter a resident's form). */
+  @property({ reflect: true }) mode: 'register' | 'manage' | 'staff' = 'register';
+  /**
+   * The public view: `.../CommunityCameras_public/FeatureServer`; in staff mode the source
+   * service, `.../CommunityCameras/FeatureServer`.
+   */
   @property({ attribute: 'service-url' }) serviceUrl?: string;
+  /** Staff mode: the signed-in analyst, whose credential signs every request. */
+  @property({ attribute: false }) session: OfficerSession | null = null;
+  /** Staff mode: the residents' manage page, which the printed letter links to. */
+  @property({ attribute: 'manage-url' }) manageUrl?: string;
   /** A GeocodeServer with `suggest` and `findAddressCandidates`. */
   @property({ attribute: 'geocoder-url' }) geocoderUrl?: string;
   /** A JSON file with any of the settings (see `config/registration.example.json`). */
@@ -93,7 +109,9 @@ export class CamRegistration extends LitElement {
   });
 
   private langObserver: MutationObserver | undefined;
-  private builtClient: { key: string; client: RegistrationClient } | undefined;
+  private builtClient:
+    | { key: string; authentication: IAuthenticationManager | null; client: RegistrationClient }
+    | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -133,18 +151,30 @@ export class CamRegistration extends LitElement {
     };
     const base = messagesFor(locale, overrides);
     const consentText = consent?.[locale];
-    const messages: RegistrationMessages = {
+    const merged: RegistrationMessages = {
       ...base,
       program: { ...base.program, ...program },
       consent: consentText ? { ...base.consent, text: consentText } : base.consent,
     };
-    const serviceUrl = this.serviceUrl ?? file.serviceUrl ?? DEFAULTS.serviceUrl;
+    const staffMode = this.mode === 'staff';
+    const messages = staffMode ? staffMessages(merged) : merged;
+    const serviceUrl =
+      this.serviceUrl ??
+      file.serviceUrl ??
+      (staffMode ? DEFAULTS.staffServiceUrl : DEFAULTS.serviceUrl);
     const geocoderUrl = this.geocoderUrl ?? file.geocoderUrl ?? DEFAULTS.geocoderUrl;
     const cityExtent = this.cityExtent ?? file.cityExtent;
     return {
       locale,
       messages,
-      client: this.client ?? this.defaultClient(serviceUrl, geocoderUrl, cityExtent),
+      client:
+        this.client ??
+        this.defaultClient(
+          serviceUrl,
+          geocoderUrl,
+          cityExtent,
+          staffMode ? (this.session?.authentication ?? null) : null,
+        ),
       consentVersion: this.consentVersion ?? consent?.version ?? DEFAULTS.consentVersion,
       cityExtent,
       assetsPath: (this.assetsPath ?? file.assetsPath ?? DEFAULTS.assetsPath).replace(/\/+$/, ''),
@@ -155,6 +185,20 @@ export class CamRegistration extends LitElement {
         getComputedStyle(this).getPropertyValue('--cam-accent').trim() ||
         file.theme?.['--cam-accent'] ||
         '#005ea2',
+      staff: staffMode ? this.staffSettings(file, overrides) : null,
+    };
+  }
+
+  private staffSettings(file: RegistrationConfig, overrides: MessageOverrides): StaffSettings {
+    const manageUrl = this.manageUrl ?? file.manageUrl;
+    return {
+      // The letter travels on paper: its link must work from anywhere.
+      manageUrl: manageUrl ? new URL(manageUrl, document.baseURI).href : undefined,
+      programFor: (language) => ({
+        ...messagesFor(language, overrides).program,
+        ...file.program?.[language],
+        ...this.program?.[language],
+      }),
     };
   }
 
@@ -162,12 +206,14 @@ export class CamRegistration extends LitElement {
     serviceUrl: string,
     geocoderUrl: string,
     searchExtent: Extent | undefined,
+    authentication: IAuthenticationManager | null,
   ): RegistrationClient {
     const key = JSON.stringify([serviceUrl, geocoderUrl, searchExtent]);
-    if (this.builtClient?.key !== key) {
+    if (this.builtClient?.key !== key || this.builtClient.authentication !== authentication) {
       this.builtClient = {
         key,
-        client: createRegistrationClient({ serviceUrl, geocoderUrl, searchExtent }),
+        authentication,
+        client: createRegistrationClient({ serviceUrl, geocoderUrl, searchExtent, authentication }),
       };
     }
     return this.builtClient.client;
@@ -175,10 +221,22 @@ export class CamRegistration extends LitElement {
 
   override render() {
     const label = messagesFor(this.locale, this.messageOverrides);
-    return html`<section
-      aria-label=${this.mode === 'manage' ? label.manageLabel : label.widgetLabel}
-      lang=${this.locale}
-    >
+    const sectionLabel =
+      this.mode === 'manage'
+        ? label.manageLabel
+        : this.mode === 'staff'
+          ? label.staff.widgetLabel
+          : label.widgetLabel;
+    if (this.mode === 'staff' && !this.session) {
+      // Nothing to fill in: without an analyst's credential nothing could be stored.
+      return html`<section aria-label=${sectionLabel} lang=${this.locale}>
+        <div class="frame">
+          <h2>${label.staff.widgetLabel}</h2>
+          <p class="sign-in-required" role="alert">${label.staff.signInRequired}</p>
+        </div>
+      </section>`;
+    }
+    return html`<section aria-label=${sectionLabel} lang=${this.locale}>
       ${this.configTask.render({
         initial: () => html`<p class="frame" role="status">${label.loading}</p>`,
         pending: () => html`<p class="frame" role="status">${label.loading}</p>`,
@@ -187,7 +245,11 @@ export class CamRegistration extends LitElement {
           const settings = this.settingsFrom(file);
           return this.mode === 'manage'
             ? html`<cam-registration-manage .settings=${settings}></cam-registration-manage>`
-            : html`<cam-registration-flow .settings=${settings}></cam-registration-flow>`;
+            : this.mode === 'staff'
+              ? // A template of its own, so switching modes starts a new form: a resident's
+                // form and a staff entry never share what was typed.
+                html`<cam-registration-flow .settings=${settings}></cam-registration-flow>`
+              : html`<cam-registration-flow .settings=${settings}></cam-registration-flow>`;
         },
       })}
     </section>`;

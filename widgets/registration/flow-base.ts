@@ -3,9 +3,17 @@ import { property, state } from 'lit/decorators.js';
 import type { FormIssue } from '../../src/core/registration/registration-draft.js';
 import type { Extent } from '../../src/core/schema/layer-json.js';
 import type { Locale } from '../shared/locale.js';
-import type { RegistrationMessages } from './cam-registration.messages.js';
+import type { ProgramText, RegistrationMessages } from './cam-registration.messages.js';
 import { alertRegion, fieldId, type FieldContext } from './form-fields.js';
 import type { RegistrationClient } from './registration-client.js';
+
+/** What staff mode adds: staff enter a resident's form through the source service. */
+export interface StaffSettings {
+  /** The residents' manage page, absolute; the printed letter links to it. */
+  readonly manageUrl: string | undefined;
+  /** The program's text in a resident's language (the letter is in theirs, not the staff's). */
+  readonly programFor: (language: Locale) => ProgramText;
+}
 
 /** What `<cam-registration>` hands to the step element it shows. */
 export interface FlowSettings {
@@ -20,6 +28,8 @@ export interface FlowSettings {
   readonly minFillSeconds: number;
   /** The accent colour the map draws with. */
   readonly accent: string;
+  /** Set in staff mode (signed-in staff, no bot checks); null for residents. */
+  readonly staff: StaffSettings | null;
 }
 
 /** Metres one press of a pin-moving button moves it. */
@@ -79,8 +89,9 @@ export abstract class FlowBase extends LitElement {
     return { honeypot: this.honeypot, fillMs: performance.now() - this.startedAt };
   }
 
-  /** True for a filled honeypot or a form completed faster than a person could. */
+  /** True for a filled honeypot or a form completed faster than a person could (never for staff). */
   protected looksAutomated(): boolean {
+    if (this.settings.staff) return false;
     const elapsed = performance.now() - this.startedAt;
     return this.honeypot !== '' || elapsed < this.settings.minFillSeconds * 1000;
   }
@@ -142,8 +153,9 @@ export abstract class FlowBase extends LitElement {
     return html`<p class="visually-hidden" role="status">${this.announcement}</p>`;
   }
 
-  /** A field no person sees or can reach; bots that fill every input fill it too. */
-  protected renderHoneypot(): TemplateResult {
+  /** A field no person sees or can reach; bots that fill every input fill it too. Not for staff. */
+  protected renderHoneypot(): TemplateResult | typeof nothing {
+    if (this.settings.staff) return nothing;
     return html`<div class="hp" aria-hidden="true">
       <label for="cam-hp-notes">Leave this empty</label>
       <input

@@ -1,3 +1,4 @@
+import type { IAuthenticationManager } from '@esri/arcgis-rest-request';
 import {
   arcgisRequest,
   firstFailedEdit,
@@ -103,6 +104,11 @@ export interface RegistrationClientOptions {
   readonly searchExtent?: Extent;
   /** ChangeRequests layer id in the public view. */
   readonly changeRequestsLayerId?: number;
+  /**
+   * Signs the feature service's requests (staff entering a registration through the source
+   * service); the geocoder is always called without it. None for residents.
+   */
+  readonly authentication?: IAuthenticationManager | null;
 }
 
 const KNOWN_ISSUES = new Set<string>(Object.values(IssueCode));
@@ -148,7 +154,7 @@ function editRefusal(results: unknown, failure: EditResultBody): RequestRefused 
   });
 }
 
-/** The default client: the shared ArcGIS request layer (arcgis-rest-js), anonymous. */
+/** The default client: the shared ArcGIS request layer (arcgis-rest-js), anonymous unless given a credential. */
 export function createRegistrationClient(options: RegistrationClientOptions): RegistrationClient {
   const serviceUrl = options.serviceUrl.replace(/\/+$/, '');
   const geocoderUrl = options.geocoderUrl.replace(/\/+$/, '');
@@ -158,9 +164,14 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
     params: Record<string, string>,
     method: 'GET' | 'POST',
     signal: AbortSignal | undefined,
+    authentication: IAuthenticationManager | null = null,
   ): Promise<unknown> {
     try {
-      return await arcgisRequest<unknown>(url, params, { httpMethod: method, signal });
+      return await arcgisRequest<unknown>(url, params, {
+        httpMethod: method,
+        signal,
+        authentication,
+      });
     } catch (error) {
       throw refusal(error);
     }
@@ -242,6 +253,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
         },
         'POST',
         requestOptions?.signal,
+        options.authentication,
       );
       if (!Array.isArray(body))
         throw new AppError(ErrorCode.Service, 'Unexpected applyEdits answer');
@@ -271,6 +283,7 @@ export function createRegistrationClient(options: RegistrationClientOptions): Re
         },
         'POST',
         requestOptions?.signal,
+        options.authentication,
       );
       const result = (body as LayerResultsBody).addResults?.[0];
       if (!result) throw new AppError(ErrorCode.Service, 'No result for the change request');

@@ -27,6 +27,11 @@ export interface RegistrationConfig {
   readonly contextLayerUrl?: string;
   /** Seconds a person needs at least to fill the form; quicker submissions are not sent. */
   readonly minFillSeconds?: number;
+  /**
+   * The residents' manage page (e.g. `.../cameras.html?mode=manage`); the letter staff print
+   * links to it with the reference filled in.
+   */
+  readonly manageUrl?: string;
   /** `--cam-*` custom properties set on the widget. */
   readonly theme?: Readonly<Record<string, string>>;
   readonly messageOverrides?: MessageOverrides;
@@ -34,6 +39,8 @@ export interface RegistrationConfig {
 
 export const DEFAULTS = {
   serviceUrl: '/arcgis/rest/services/CommunityCameras_public/FeatureServer',
+  /** Staff mode writes to the source service (analysts only). */
+  staffServiceUrl: '/arcgis/rest/services/CommunityCameras/FeatureServer',
   geocoderUrl: '/arcgis/rest/services/Geocode/GeocodeServer',
   assetsPath: '/assets',
   minFillSeconds: 4,
@@ -103,6 +110,7 @@ export function parseRegistrationConfig(raw: unknown): RegistrationConfig {
     assetsPath: optionalString(raw, 'assetsPath'),
     basemap: optionalString(raw, 'basemap'),
     contextLayerUrl: optionalString(raw, 'contextLayerUrl'),
+    manageUrl: optionalString(raw, 'manageUrl'),
     cityExtent: extentOf(raw.cityExtent),
     consent: consent as RegistrationConfig['consent'],
     program: textsByLocale<Partial<ProgramText>>(raw.program, 'program'),
@@ -114,7 +122,14 @@ export function parseRegistrationConfig(raw: unknown): RegistrationConfig {
 }
 
 /** The settings that hold addresses (paths in a config file resolve against the file). */
-const URL_KEYS = ['serviceUrl', 'geocoderUrl', 'assetsPath', 'basemap', 'contextLayerUrl'] as const;
+const URL_KEYS = [
+  'serviceUrl',
+  'geocoderUrl',
+  'assetsPath',
+  'basemap',
+  'contextLayerUrl',
+  'manageUrl',
+] as const;
 
 /** Fetches and checks a config file; paths in it resolve against the file's address. */
 export async function loadRegistrationConfig(

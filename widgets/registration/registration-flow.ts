@@ -27,6 +27,14 @@ import {
   type SiteLocation,
 } from '../../src/core/registration/registration-draft.js';
 import { formatPhone, normalizePhone } from '../../src/core/registration/phone-number.js';
+import {
+  buildStaffRegistrationEdits,
+  isStaffChannel,
+  STAFF_CHANNELS,
+  validateStaffEntry,
+  type StaffEntry,
+} from '../../src/core/registration/staff-registration.js';
+import { ErrorCode } from '../../src/core/errors.js';
 import * as d from '../../src/core/schema/domains.js';
 import { describeError, errorCodeOf } from '../shared/describe-error.js';
 import { emit } from '../shared/events.js';
@@ -43,6 +51,14 @@ import {
 } from './form-fields.js';
 import { RequestRefused, type AddressCandidate } from './registration-client.js';
 import { SiteMapController } from './site-map-controller.js';
+import { printLetter, staffLetterDocument } from './staff-letter.js';
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    /** A registration decision or entry changed the registry (analyst workspace panels). */
+    'cam-review-changed': CustomEvent<{ siteGuid: string }>;
+  }
+}
 
 const STEPS = ['about', 'site', 'cameras', 'review', 'done'] as const;
 type Step = (typeof STEPS)[number];
@@ -53,6 +69,8 @@ interface Attempt {
   readonly manageCode: string;
   readonly siteGlobalId: string;
   readonly manageCodeHash: string;
+  /** Staff mode's ReviewLog row, stored with the site. */
+  readonly reviewLogGlobalId: string;
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -67,6 +85,7 @@ async function newAttempt(): Promise<Attempt> {
     registrationRef,
     manageCode,
     siteGlobalId: toGlobalId(crypto.randomUUID()),
+    reviewLogGlobalId: toGlobalId(crypto.randomUUID()),
     manageCodeHash: await sha256Hex(manageCodeHashInput(registrationRef, manageCode)),
   };
 }
@@ -77,10 +96,13 @@ function fixed(n: number): string {
 
 /**
  * The registration steps: about the program, site and contact, cameras, review and
- * consent, confirmation. Rendered by `<cam-registration>`; not used on its own.
+ * consent, confirmation. Rendered by `<cam-registration>`; not used on its own. In staff mode
+ * the first step is the paper form's own facts (channel, number), the consent is the one the
+ * resident signed on paper, and the confirmation prints the resident's letter.
  *
  * @fires cam-registered - The registration was stored (or accepted from a suspected bot, silently).
  * @fires cam-registration-failed - Sending failed; everything typed is kept for a retry.
+ * @fires cam-review-changed - Staff mode stored a registration; `detail.siteGuid`.
  */
 export class RegistrationFlow extends FlowBase {
   @state() private step: Step = 'about';
@@ -92,6 +114,10 @@ export class RegistrationFlow extends FlowBase {
   @state() private consent = false;
   @state() private sending = false;
   @state() private registered: { attempt: Attempt; at: Date } | null = null;
+  /** Staff mode: how the registration came in and the paper form's number. */
+  @state() private entry: StaffEntry = { channel: 'paper', formNumber: '' };
+  /** Staff mode: what happened when the letter was asked for. */
+  @state() private letterNote = '';
 
   private attempt: Attempt | undefined;
 
@@ -148,11 +174,14 @@ export class RegistrationFlow extends FlowBase {
   /** Problems the resident has fixed disappear as they type; new ones wait for Next. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const edited = ['site', 'location', 'cameras', 'consent'].some((key) =>
+    const edited = ['site', 'location', 'cameras', 'consent', 'entry'].some((key) =>
       changed.has(key as keyof RegistrationFlow),
     );
     if (!edited || this.issues.length === 0) return;
     const current = [
+      ...(this.settings.staff && (this.step === 'about' || this.step === 'review')
+        ? validateStaffEntry(this.entry)
+        : []),
       ...(this.step === 'site' || this.step === 'review'
         ? validateSiteDraft(this.site, this.location)
         : []),
@@ -251,8 +280,11 @@ export class RegistrationFlow extends FlowBase {
     event.preventDefault();
     if (this.sending) return;
     switch (this.step) {
-      case 'about':
+      case 'about': {
+        const issues = this.settings.staff ? validateStaffEntry(this.entry) : [];
+        if (issues.length > 0) return this.showIssues(issues);
         return this.goTo('site');
+      }
       case 'site': {
         const issues = validateSiteDraft(this.site, this.location);
         if (issues.length > 0) return this.showIssues(issues);
@@ -271,7 +303,9 @@ export class RegistrationFlow extends FlowBase {
   }
 
   private async submit(): Promise<void> {
+    const staff = this.settings.staff;
     const issues: FormIssue[] = [
+      ...(staff ? validateStaffEntry(this.entry) : []),
       ...validateSiteDraft(this.site, this.location),
       ...validateCameraDrafts(this.cameras),
     ];
@@ -288,7 +322,7 @@ export class RegistrationFlow extends FlowBase {
         // Same outcome as a person sees, so a bot learns nothing; nothing is stored.
         return this.finish(attempt);
       }
-      const built = buildRegistrationEdits({
+      const submission = {
         site: this.site,
         location: this.location,
         cameras: this.cameras,
@@ -296,14 +330,34 @@ export class RegistrationFlow extends FlowBase {
         registrationRef: attempt.registrationRef,
         manageCodeHash: attempt.manageCodeHash,
         consentVersion: this.settings.consentVersion,
-      });
+      };
+      if (staff) {
+        const built = buildStaffRegistrationEdits({
+          ...submission,
+          entry: this.entry,
+          reviewLogGlobalId: attempt.reviewLogGlobalId,
+          now: Date.now(),
+        });
+        if (!built.ok) return this.showIssues(built.issues);
+        // Signed by the session; staff are no bots, so no form signals.
+        await this.settings.client.register(built.edits);
+        await this.finish(attempt);
+        emit(this, 'cam-review-changed', { siteGuid: attempt.siteGlobalId });
+        return;
+      }
+      const built = buildRegistrationEdits(submission);
       if (!built.ok) return this.showIssues(built.issues);
       await this.settings.client.register(built.edits, { form: this.formSignals() });
       return this.finish(attempt);
     } catch (error) {
       const m = this.settings.messages;
       const fieldIssues = error instanceof RequestRefused ? [...error.issues] : [];
-      this.failure = html`<p>${m.review.failed} ${describeError(error, m.errors)}</p>
+      // Staff signed in with an account the source service refuses: say who may do this.
+      const why =
+        staff && errorCodeOf(error) === ErrorCode.Forbidden
+          ? m.staff.forbidden
+          : describeError(error, m.errors);
+      this.failure = html`<p>${m.review.failed} ${why}</p>
         <p>${m.review.kept}</p>
         <button type="button" class="primary" @click=${() => void this.submit()}>
           ${m.review.retry}
@@ -326,6 +380,8 @@ export class RegistrationFlow extends FlowBase {
   private startOver(): void {
     this.attempt = undefined;
     this.registered = null;
+    this.entry = { channel: this.entry.channel, formNumber: '' };
+    this.letterNote = '';
     this.site = { ...EMPTY_SITE_DRAFT, preferred_language: this.settings.locale };
     this.location = null;
     this.geocoded = null;
@@ -380,7 +436,34 @@ export class RegistrationFlow extends FlowBase {
       </p>`;
   }
 
+  /** Staff mode's first step: how the registration came in, and the paper form's number. */
+  private renderEntry(): TemplateResult {
+    const m = this.settings.messages;
+    const ctx = this.ctx;
+    return html`<p>${m.staff.entryIntro}</p>
+      ${radioField(ctx, {
+        field: 'source_channel',
+        value: this.entry.channel,
+        choices: STAFF_CHANNELS.map((code) => ({ code, label: m.staff.channels[code] })),
+        required: true,
+        onChange: (channel) => {
+          this.entry = { ...this.entry, channel };
+        },
+      })}
+      ${textField(ctx, {
+        field: 'form_number',
+        value: this.entry.formNumber,
+        hint: m.staff.formNumberHint,
+        autocomplete: 'off',
+        maxlength: 40,
+        onInput: (formNumber) => {
+          this.entry = { ...this.entry, formNumber };
+        },
+      })}`;
+  }
+
   private renderAbout(): TemplateResult {
+    if (this.settings.staff) return this.renderEntry();
     const m = this.settings.messages;
     const p = m.program;
     return html`<h3>${p.title}</h3>
@@ -637,7 +720,21 @@ export class RegistrationFlow extends FlowBase {
       </section>`;
     const location = this.location;
     const consentIssue = this.issues.find((i) => i.field === 'consent');
+    const staff = this.settings.staff;
+    const channel = this.entry.channel;
     return html`<p>${m.review.intro}</p>
+      ${
+        staff
+          ? section(
+              m.staff.entry,
+              'about',
+              html`<dl>
+                ${row('source_channel', isStaffChannel(channel) ? m.staff.channels[channel] : m.review.notGiven)}
+                ${row('form_number', text(this.entry.formNumber))}
+              </dl>`,
+            )
+          : nothing
+      }
       ${section(
         m.sections.site,
         'site',
@@ -695,6 +792,7 @@ export class RegistrationFlow extends FlowBase {
         <h3>${m.consent.heading}</h3>
         <p class="consent-text">${m.consent.text}</p>
         <p class="hint">${m.consent.version(this.settings.consentVersion)}</p>
+        ${staff ? html`<p class="hint">${m.staff.consentHint}</p>` : nothing}
         ${
           consentIssue
             ? html`<p class="field-error" id="cam-f-consent-error">
@@ -765,6 +863,26 @@ export class RegistrationFlow extends FlowBase {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
+  private handlePrintLetter(attempt: Attempt, at: Date): void {
+    const staff = this.settings.staff;
+    if (!staff || !isStaffChannel(this.entry.channel)) return;
+    const m = this.settings.messages.staff;
+    const opened = printLetter(
+      staffLetterDocument({
+        reference: attempt.registrationRef,
+        manageCode: attempt.manageCode,
+        site: this.site,
+        cameras: this.cameras,
+        channel: this.entry.channel,
+        formNumber: this.entry.formNumber,
+        at,
+        staff,
+        title: m.letterTitle(attempt.registrationRef),
+      }),
+    );
+    this.letterNote = opened ? m.letterOpened : m.letterBlocked;
+  }
+
   private renderDone(): TemplateResult {
     const m = this.settings.messages.done;
     const done = this.registered;
@@ -782,12 +900,30 @@ export class RegistrationFlow extends FlowBase {
           ${m.copy(label)}
         </button>
       </div>`;
-    return html`<div class="success-banner"><p>${m.intro}</p></div>
+    const codes = html`<div class="success-banner"><p>${m.intro}</p></div>
       <div class="codes">
         ${box(m.reference, attempt.registrationRef, 'cam-done-ref')}
         ${box(m.code, attempt.manageCode, 'cam-done-code')}
       </div>
-      <p class="warning-strong"><span class="icon" aria-hidden="true">!</span>${m.warning}</p>
+      <p class="warning-strong"><span class="icon" aria-hidden="true">!</span>${m.warning}</p>`;
+    if (this.settings.staff) {
+      const s = this.settings.messages.staff;
+      return html`${codes}
+        <div class="actions">
+          <button
+            type="button"
+            class="primary"
+            @click=${() => this.handlePrintLetter(attempt, done.at)}
+          >
+            ${s.printLetter}
+          </button>
+        </div>
+        <p class="letter-note" role="status">${this.letterNote}</p>
+        <p class="no-print">
+          <button type="button" class="link" @click=${() => this.startOver()}>${s.another}</button>
+        </p>`;
+    }
+    return html`${codes}
       <div class="actions">
         <button type="button" class="secondary" @click=${() => window.print()}>${m.print}</button>
         <button type="button" class="secondary" @click=${() => this.save(attempt, done.at)}>
