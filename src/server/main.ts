@@ -1,7 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { areaLayerFromGeoJson, type AreaLayer } from '../core/districts/area-layer.js';
+import { runCcr } from '../cli/ccr.js';
+import { arcgisRequest } from '../client/arcgis-request.js';
+import { AreaSourceError, type AreaLayer } from '../core/districts/area-layer.js';
+import { loadAreaLayer } from '../core/districts/area-source.js';
+import { AppError } from '../core/errors.js';
 import { createServer } from './create-server.js';
 import { openDatabase } from './db/open-database.js';
 import { DEFAULT_DEMO_PASSWORD, seedDatabase } from './seed/seed-database.js';
@@ -13,9 +17,10 @@ import { widgetConfigUrls } from './security/page-policy.js';
  * missing), CCR_SEED_SITES (2000), CCR_DEMO_PASSWORD, CCR_CORS_ORIGINS (comma-separated),
  * CCR_RATE_LIMITS (`off` turns per-client budgets and bot checks off), CCR_EMBED_DIR
  * (dist/embed, served at /embed/ when built), CCR_FRAME_ANCESTORS (who may frame the embed
- * pages; 'self' by default), CCR_DISTRICTS and CCR_BEATS (GeoJSON files of district and beat
- * polygons, `file.geojson#PROPERTY` naming the property that holds each area's name, `name`
- * by default; with --demo, the invented demo polygons in config/ unless these are set).
+ * pages; 'self' by default), CCR_DISTRICTS and CCR_BEATS (district and beat polygons: a
+ * GeoJSON file or an ArcGIS feature layer URL, `…#PROPERTY` naming the property that holds
+ * each area's name, `name` by default; with --demo, the invented demo polygons in config/
+ * unless these are set).
  */
 const { values } = parseArgs({
   options: {
@@ -46,19 +51,25 @@ if (fresh) {
   );
 }
 
-/** A polygon layer from `file.geojson` or `file.geojson#PROPERTY`. */
-function areaLayerFromFile(spec: string): AreaLayer {
-  const hash = spec.lastIndexOf('#');
-  const file = hash < 0 ? spec : spec.slice(0, hash);
-  const property = hash < 0 ? 'name' : spec.slice(hash + 1);
+/**
+ * A polygon layer from `file.geojson[#PROPERTY]` or an ArcGIS feature layer URL
+ * (`https://…/FeatureServer/N[#PROPERTY]`, read once now, page by page).
+ */
+async function areaLayerFrom(spec: string): Promise<AreaLayer> {
   try {
-    return areaLayerFromGeoJson(
-      JSON.parse(readFileSync(resolve(file), 'utf8')) as unknown,
-      property,
-    );
+    return await loadAreaLayer(spec, {
+      readText: (file) => readFileSync(resolve(file), 'utf8'),
+      query: (url, params) => arcgisRequest(url, params, { httpMethod: 'GET' }),
+    });
   } catch (error) {
+    const code =
+      error instanceof AppError
+        ? `${error.code}: `
+        : error instanceof AreaSourceError
+          ? `${error.issue}: `
+          : '';
     console.error(
-      `Cannot use ${file} as district or beat polygons: ${error instanceof Error ? error.message : String(error)}`,
+      `Cannot use ${spec.split(/[?#]/)[0]} as district or beat polygons: ${code}${error instanceof Error ? error.message : String(error)}`,
     );
     process.exit(1);
   }
@@ -67,8 +78,8 @@ const demoAreas = (name: string) => (values.demo ? resolve(root, `config/${name}
 const districtsSource = process.env.CCR_DISTRICTS || demoAreas('demo-districts.geojson');
 const beatsSource = process.env.CCR_BEATS || demoAreas('demo-beats.geojson');
 const placement = {
-  ...(districtsSource ? { districts: areaLayerFromFile(districtsSource) } : {}),
-  ...(beatsSource ? { beats: areaLayerFromFile(beatsSource) } : {}),
+  ...(districtsSource ? { districts: await areaLayerFrom(districtsSource) } : {}),
+  ...(beatsSource ? { beats: await areaLayerFrom(beatsSource) } : {}),
 };
 
 const staticDir = values.demo ? resolve(root, 'dist/demo') : undefined;
@@ -113,6 +124,28 @@ console.log(
   `Community Camera Registry on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}/`,
 );
 console.log(`Feature service: http://${host}:${port}/arcgis/rest/services`);
+if (staticDir) {
+  // The demo's report page shows what `ccr report` publishes, made now from this registry.
+  const code = await runCcr(
+    [
+      'report',
+      '--portal',
+      `http://127.0.0.1:${port}/arcgis`,
+      '--username',
+      'analyst1',
+      '--out',
+      resolve(staticDir, 'report'),
+      '--json',
+    ],
+    {
+      env: { CCR_PASSWORD: process.env.CCR_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD },
+      out: () => undefined,
+      err: (line) => console.error(line),
+      interactive: false,
+    },
+  );
+  if (code === 0) console.log('Transparency report written to /report/report.json');
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

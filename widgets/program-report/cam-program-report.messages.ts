@@ -18,6 +18,11 @@ export interface ProgramReportMessages {
   /** Row keys that are not a domain code (district placeholders, events). */
   readonly keys: Readonly<Record<string, string>>;
   readonly district: (name: string) => string;
+  /** Shown in a table with no rows. */
+  readonly emptyTable: string;
+  readonly notesHeading: string;
+  /** What the figures mean and what they leave out. */
+  readonly notes: readonly string[];
 }
 
 const domainLabels = (locale: Locale): Record<string, string> =>
@@ -62,6 +67,14 @@ const EN: ProgramReportMessages = {
     withdrawal_requested: 'Withdrawal requested',
   },
   district: (name) => `District ${name}`,
+  emptyTable: 'Nothing to count yet.',
+  notesHeading: 'About these figures',
+  notes: [
+    'Months are calendar months in UTC; a registration counts in the month it was made.',
+    'Registrations and cameras are those on record now, whatever their status.',
+    'A withdrawal deletes the registration and its requests at once, so withdrawals carried out are not counted; withdrawal requests still on record (waiting or refused) are. Expired registrations are counted until they are deleted.',
+    'No totals are shown, so a count shown as “fewer than 5” cannot be worked out from the others.',
+  ],
 };
 
 const ES: ProgramReportMessages = {
@@ -101,6 +114,14 @@ const ES: ProgramReportMessages = {
     withdrawal_requested: 'Retiro solicitado',
   },
   district: (name) => `Distrito ${name}`,
+  emptyTable: 'Aún no hay nada que contar.',
+  notesHeading: 'Sobre estas cifras',
+  notes: [
+    'Los meses son meses naturales en UTC; un registro cuenta en el mes en que se hizo.',
+    'Los registros y las cámaras son los que constan hoy, sea cual sea su estado.',
+    'Un retiro borra el registro y sus solicitudes de inmediato, así que los retiros realizados no se cuentan; sí las solicitudes de retiro que constan (pendientes o rechazadas). Los registros vencidos se cuentan hasta que se borran.',
+    'No se muestran totales, así que una cifra mostrada como «menos de 5» no puede deducirse de las demás.',
+  ],
 };
 
 /** Per-language string overrides a host page may give. */

@@ -4,6 +4,7 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     display: block;
+    container-type: inline-size;
     font-family: var(--_cam-font-family);
     font-size: var(--_cam-font-size);
     line-height: 1.5;
@@ -18,7 +19,8 @@ export const styles = css`
   }
   table {
     border-collapse: collapse;
-    min-inline-size: 50%;
+    inline-size: 100%;
+    max-inline-size: 40rem;
   }
   caption {
     text-align: start;
@@ -29,12 +31,33 @@ export const styles = css`
   td {
     padding-block: 0.25rem;
     padding-inline: 0.5rem;
-    border-block-end: 1px solid currentColor;
+    border-block-end: 1px solid var(--_cam-border);
     text-align: start;
   }
+  th.count,
   td.count {
     text-align: end;
+  }
+  td.count {
     font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+  .figure {
+    display: inline-block;
+    min-inline-size: 4ch;
+  }
+  /* A bar of up to 5rem beside each published count, the largest in its table the longest. */
+  .track {
+    display: inline-block;
+    inline-size: 5rem;
+    margin-inline-start: 0.5rem;
+    text-align: start;
+    vertical-align: middle;
+  }
+  .bar {
+    display: block;
+    block-size: 0.75em;
+    background: var(--_cam-accent);
   }
   .visually-hidden {
     position: absolute !important;
@@ -44,11 +67,23 @@ export const styles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
-  .bar {
-    display: inline-block;
-    block-size: 0.75em;
-    background: var(--cam-accent, currentColor);
-    margin-inline-start: 0.5rem;
-    vertical-align: middle;
+  /* On a phone the bars shrink and cells pad less, so the tables never scroll sideways. */
+  @container (max-width: 30rem) {
+    th,
+    td {
+      padding-inline: 0.25rem;
+    }
+    .track {
+      inline-size: 2rem;
+      margin-inline-start: 0.25rem;
+    }
+    .figure {
+      min-inline-size: 3ch;
+    }
+  }
+  @media (forced-colors: active) {
+    .bar {
+      background: CanvasText;
+    }
   }
 `;

@@ -12,9 +12,9 @@ import { styles } from './cam-program-report.styles.js';
 
 /**
  * `<cam-program-report>`: the public transparency report (what `ccr report` writes as
- * `report.json`) as accessible tables, each count with a bar for a quick comparison; a
- * suppressed count reads "fewer than 5" to screen readers. English or Spanish from the
- * page's `lang`.
+ * `report.json`) as accessible tables, each count with a bar for a quick comparison (the
+ * bars are hidden from screen readers, which read the figure beside them); a suppressed
+ * count reads "fewer than 5" to screen readers. English or Spanish from the page's `lang`.
  *
  * @csspart table - each table
  * @cssprop --cam-accent - colour of the bars
@@ -62,8 +62,25 @@ export class CamProgramReport extends LitElement {
     return m.keys[value] ?? value;
   }
 
+  private renderCount(
+    m: ProgramReportMessages,
+    count: unknown,
+    largest: number,
+    threshold: number,
+  ) {
+    if (typeof count !== 'number')
+      return html`<span class="figure"
+          ><span aria-hidden="true">${m.suppressedCell}</span
+          ><span class="visually-hidden">${m.suppressedCellSpoken(threshold)}</span></span
+        ><span class="track" aria-hidden="true"></span>`;
+    // The bar repeats the figure beside it, so it is hidden from screen readers.
+    return html`<span class="figure">${new Intl.NumberFormat(this.locale).format(count)}</span
+      ><span class="track" aria-hidden="true"
+        ><span class="bar" style="inline-size: ${(count / largest) * 100}%"></span
+      ></span>`;
+  }
+
   private renderTable(m: ProgramReportMessages, table: ReportTable, threshold: number) {
-    const numbers = new Intl.NumberFormat(this.locale);
     const largest = Math.max(
       1,
       ...table.rows.map((row) => {
@@ -79,35 +96,34 @@ export class CamProgramReport extends LitElement {
         </caption>
         <thead>
           <tr>
-            ${table.columns.map((c) => html`<th scope="col">${m.columns[c] ?? c}</th>`)}
+            ${table.columns.map(
+              (c, i) =>
+                html`<th scope="col" class=${i === table.columns.length - 1 ? 'count' : ''}>
+                  ${m.columns[c] ?? c}
+                </th>`,
+            )}
           </tr>
         </thead>
         <tbody>
-          ${table.rows.map((row) => {
-            const count = row.at(-1);
-            const keys = row.slice(0, -1);
-            return html`<tr>
-              ${keys.map((key, i) =>
-                i === 0
-                  ? html`<th scope="row">
-                      ${this.renderKey(m, table.columns[i] ?? '', String(key))}
-                    </th>`
-                  : html`<td>${this.renderKey(m, table.columns[i] ?? '', String(key))}</td>`,
-              )}
-              <td class="count">
-                ${
-                  typeof count === 'number'
-                    ? html`${numbers.format(count)}<span
-                          class="bar"
-                          aria-hidden="true"
-                          style="inline-size: ${(count / largest) * 6}rem"
-                        ></span>`
-                    : html`<span aria-hidden="true">${m.suppressedCell}</span
-                        ><span class="visually-hidden">${m.suppressedCellSpoken(threshold)}</span>`
-                }
-              </td>
-            </tr>`;
-          })}
+          ${
+            table.rows.length === 0
+              ? html`<tr>
+                  <td colspan=${table.columns.length}>${m.emptyTable}</td>
+                </tr>`
+              : table.rows.map((row) => {
+                  const keys = row.slice(0, -1);
+                  return html`<tr>
+                    ${keys.map((key, i) =>
+                      i === 0
+                        ? html`<th scope="row">
+                            ${this.renderKey(m, table.columns[i] ?? '', String(key))}
+                          </th>`
+                        : html`<td>${this.renderKey(m, table.columns[i] ?? '', String(key))}</td>`,
+                    )}
+                    <td class="count">${this.renderCount(m, row.at(-1), largest, threshold)}</td>
+                  </tr>`;
+                })
+          }
         </tbody>
       </table>
     </section>`;
@@ -128,6 +144,12 @@ export class CamProgramReport extends LitElement {
         report.tables.length === 0
           ? nothing
           : report.tables.map((t) => this.renderTable(m, t, report.suppressionThreshold))
-      }`;
+      }
+      <section aria-labelledby="notes-heading">
+        <h3 id="notes-heading">${m.notesHeading}</h3>
+        <ul>
+          ${m.notes.map((note) => html`<li>${note}</li>`)}
+        </ul>
+      </section>`;
   }
 }

@@ -33,8 +33,15 @@ export const AreaSourceIssue = {
   NotPolygon: 'NOT_POLYGON',
   BadRing: 'BAD_RING',
   NoName: 'NO_NAME',
+  /** A URL that is not an ArcGIS feature layer (`…/FeatureServer/N` or `…/MapServer/N`). */
+  NotFeatureLayer: 'NOT_FEATURE_LAYER',
+  /** A feature layer that kept offering more pages past {@link MAX_AREAS} areas. */
+  TooManyAreas: 'TOO_MANY_AREAS',
 } as const;
 export type AreaSourceIssue = (typeof AreaSourceIssue)[keyof typeof AreaSourceIssue];
+
+/** Areas a layer may hold: far more than any city's districts and beats. */
+export const MAX_AREAS = 10_000;
 
 /** A caller's mistake in an area source: which feature (index) and why. */
 export class AreaSourceError extends RangeError {
