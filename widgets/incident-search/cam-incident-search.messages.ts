@@ -77,10 +77,20 @@ export interface IncidentSearchMessages {
     notContacted: string;
     showing: (shown: number, total: number) => string;
     showMore: (count: number) => string;
-    summary: (sees: number, maybe: number, away: number, urgent: number) => string;
+    summary: (counts: Readonly<Record<Visibility | 'urgent', number>>) => string;
+    /** Shown while the form no longer matches the search the list came from. */
+    stale: (radius: string, location: string, time: string) => string;
+    searchAgain: string;
   };
   visibility: Record<Visibility, string>;
+  /** Under "Sees it" when the range is the usual one for the camera's kind. */
+  usualRange: (kind: string) => string;
+  /** A camera kind (`CameraForm` code) as it reads after "usual for". */
+  kindName: (form: string) => string;
   footage: Record<FootageUrgency, string>;
+  /** `amount` is a formatted amount of time with its unit ("3 days"). */
+  footageLeft: (count: number, amount: string) => string;
+  footageGone: (count: number, amount: string) => string;
   footageBy: (when: string) => string;
   compass: readonly [string, string, string, string, string, string, string, string];
   units: { ft: string; m: string };
@@ -109,6 +119,8 @@ export interface IncidentSearchMessages {
     coverage: string;
     recording: string;
     retention: (days: number) => string;
+    /** A width or range that is the usual one for the kind, not the owner's. */
+    usual: (value: string, kind: string) => string;
     storage: string;
     canExport: string;
     status: string;
@@ -229,20 +241,31 @@ const en: IncidentSearchMessages = {
     showing: (shown, total) =>
       `Showing the first ${shown} of ${total} cameras (the CSV has them all).`,
     showMore: (count) => `Show ${count} more`,
-    summary: (sees, maybe, away, urgent) =>
-      `${sees} see the incident, ${maybe} may, ${away} do not. ${urgent} with footage about to be overwritten.`,
+    summary: ({ sees, faces, maybe, away, urgent }) =>
+      `${sees} see the incident, ${faces} face it (range unknown), ${maybe} may, ${away} do not. ` +
+      `Footage about to be overwritten: ${urgent} ${urgent === 1 ? 'camera' : 'cameras'} that may see it.`,
+    stale: (radius, location, time) =>
+      `This list is out of date — search again. It shows ${radius} around ${location} at ${time}; the form has changed since.`,
+    searchAgain: 'Search again',
   },
   visibility: {
     sees: 'Sees it',
-    maybe: 'Maybe (view not known)',
+    faces: 'Faces the incident, range unknown',
+    maybe: 'Maybe (direction or width not known)',
     away: 'Faces away or too far',
   },
+  usualRange: (kind) => `At the usual range for ${kind}`,
+  kindName: (form) =>
+    ({ doorbell: 'a doorbell', fixed: 'a fixed camera', ptz: 'a pan-tilt-zoom camera' })[form] ??
+    'its kind',
   footage: {
     probably_gone: 'Probably overwritten',
     urgent: 'Urgent',
     ok: 'Time left',
     unknown: 'Retention unknown',
   },
+  footageLeft: (_count, amount) => `${amount} left`,
+  footageGone: (_count, amount) => `Overwritten ${amount} ago`,
   footageBy: (when) => `until ${when}`,
   compass: ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'],
   units: { ft: 'ft', m: 'm' },
@@ -271,6 +294,7 @@ const en: IncidentSearchMessages = {
     coverage: 'Covers',
     recording: 'Recording',
     retention: (days) => `Keeps footage ${days} ${days === 1 ? 'day' : 'days'}`,
+    usual: (value, kind) => `${value} (usual for ${kind})`,
     storage: 'Storage',
     canExport: 'Can export',
     status: 'Status',
@@ -430,20 +454,34 @@ const es: IncidentSearchMessages = {
     showing: (shown, total) =>
       `Se muestran las primeras ${shown} de ${total} cámaras (el CSV las tiene todas).`,
     showMore: (count) => `Mostrar ${count} más`,
-    summary: (sees, maybe, away, urgent) =>
-      `${sees} ven el incidente, ${maybe} quizá, ${away} no. ${urgent} con video a punto de borrarse.`,
+    summary: ({ sees, faces, maybe, away, urgent }) =>
+      `${sees} ven el incidente, ${faces} miran hacia él (alcance desconocido), ${maybe} quizá, ${away} no. ` +
+      `Video a punto de borrarse: ${urgent} ${urgent === 1 ? 'cámara que puede verlo' : 'cámaras que pueden verlo'}.`,
+    stale: (radius, location, time) =>
+      `Esta lista está desactualizada: busque de nuevo. Muestra ${radius} alrededor de ${location} a las ${time}; el formulario cambió después.`,
+    searchAgain: 'Buscar de nuevo',
   },
   visibility: {
     sees: 'Lo ve',
-    maybe: 'Quizá (vista no conocida)',
+    faces: 'Mira hacia el incidente, alcance desconocido',
+    maybe: 'Quizá (dirección o ancho no conocidos)',
     away: 'Mira a otro lado o está lejos',
   },
+  usualRange: (kind) => `Con el alcance habitual de ${kind}`,
+  kindName: (form) =>
+    ({
+      doorbell: 'un timbre con cámara',
+      fixed: 'una cámara fija',
+      ptz: 'una cámara motorizada',
+    })[form] ?? 'su tipo',
   footage: {
     probably_gone: 'Probablemente borrado',
     urgent: 'Urgente',
     ok: 'Hay tiempo',
     unknown: 'Tiempo de guardado desconocido',
   },
+  footageLeft: (count, amount) => `${count === 1 ? 'Queda' : 'Quedan'} ${amount}`,
+  footageGone: (_count, amount) => `Borrado hace ${amount}`,
   footageBy: (when) => `hasta ${when}`,
   compass: ['N', 'NE', 'E', 'SE', 'S', 'SO', 'O', 'NO'],
   units: { ft: 'pies', m: 'm' },
@@ -472,6 +510,7 @@ const es: IncidentSearchMessages = {
     coverage: 'Cubre',
     recording: 'Grabación',
     retention: (days) => `Guarda el video ${days} ${days === 1 ? 'día' : 'días'}`,
+    usual: (value, kind) => `${value} (lo habitual para ${kind})`,
     storage: 'Almacenamiento',
     canExport: 'Puede exportar',
     status: 'Estado',

@@ -80,6 +80,30 @@ export const incidentSearchStyles = [
       align-items: start;
       margin-block-start: 1rem;
     }
+    .stale-note.shown {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: center;
+      justify-content: space-between;
+      border-inline-start: 6px solid var(--_warn);
+      background: var(--_warn-bg);
+      padding: 0.5rem 0.75rem;
+      margin-block-end: 0.75rem;
+    }
+    .stale-note p {
+      margin: 0;
+      font-weight: 600;
+    }
+    /* An out-of-date list stays readable (full contrast) but does not look current. */
+    .results-layout.stale .table-wrap {
+      outline: 3px dashed var(--_warn);
+      outline-offset: 2px;
+      background: var(--_warn-bg);
+    }
+    .main-column {
+      min-inline-size: 0;
+    }
     /* After the one-column defaults, so it wins on wide screens. */
     @media (min-width: 60rem) {
       .layout {
@@ -383,6 +407,9 @@ export const incidentSearchStyles = [
     }
     .vis-sees {
       color: var(--_ok);
+    }
+    .vis-faces {
+      color: var(--_accent);
     }
     .vis-maybe {
       color: var(--_warn);

@@ -17,11 +17,12 @@ import {
   type ContactSummary,
 } from '../../src/core/search/canvass-rows.js';
 import { toCsv } from '../../src/core/search/csv.js';
-import { FootageUrgency } from '../../src/core/search/footage-deadline.js';
+import { FootageUrgency, footageTimeLeft } from '../../src/core/search/footage-deadline.js';
 import { formatCoordinates, parseCoordinates } from '../../src/core/search/parse-coordinates.js';
 import {
   sortRanked,
   SortKey,
+  Visibility,
   type LonLat,
   type RankedCamera,
 } from '../../src/core/search/rank-cameras.js';
@@ -76,6 +77,10 @@ type MapStatus = 'off' | 'loading' | 'ready' | 'failed';
 
 /** Rows the list shows at first and adds per "show more" (the CSV always has them all). */
 const PAGE_ROWS = 100;
+/** Drawn depth of a wedge whose range nobody knows (dashed: a direction, not a reach). */
+const UNKNOWN_RANGE_DRAWN_METERS = 25;
+/** Drawn width of a wedge whose width nobody knows. */
+const UNKNOWN_FOV_DRAWN_DEGREES = 30;
 
 const FIELD_ORDER: readonly SearchInputField[] = [
   'caseNumber',
@@ -458,6 +463,19 @@ export class CamIncidentSearch extends LitElement {
     };
   }
 
+  /**
+   * Runs the search again with what the form now holds. Explicit rather than automatic:
+   * every run writes a SearchAudit row and counts toward the officer's daily volume, and
+   * trying a few radii or fixing a time digit by digit is not a search.
+   */
+  private async handleSearchAgain(event: Event): Promise<void> {
+    performance.mark('cam-search-start', { startTime: event.timeStamp });
+    await this.runSearch();
+    await this.updateComplete;
+    // The button went with the old list: keep the keyboard on the new one.
+    this.renderRoot.querySelector<HTMLElement>('#results-heading')?.focus();
+  }
+
   private handleSubmit(event: SubmitEvent): void {
     event.preventDefault();
     performance.mark('cam-search-start', { startTime: event.timeStamp });
@@ -568,14 +586,26 @@ export class CamIncidentSearch extends LitElement {
   private sceneOf(result: IncidentSearchResult) {
     const cameras: MapCamera[] = result.cameras.map((entry) => {
       const c = entry.camera;
+      const view = entry.view;
+      // Every camera with a direction gets a wedge; what is assumed or unknown draws dashed.
       const wedge =
-        c.viewBearingDegrees !== null && c.fovDegrees !== null && c.rangeMeters !== null
-          ? viewWedgeRing(c.location, c.viewBearingDegrees, c.fovDegrees, c.rangeMeters)
-          : null;
+        view.bearingDegrees === null
+          ? null
+          : viewWedgeRing(
+              c.location,
+              view.bearingDegrees,
+              view.fovDegrees ?? UNKNOWN_FOV_DRAWN_DEGREES,
+              view.rangeMeters ?? UNKNOWN_RANGE_DRAWN_METERS,
+            );
       return {
         id: c.objectId,
         location: c.location,
         wedge,
+        wedgeApproximate:
+          view.fovDegrees === null ||
+          view.rangeMeters === null ||
+          view.fovAssumed ||
+          view.rangeAssumed,
         visibility: entry.visibility,
         title: `${entry.rank}. ${c.attributes.label ?? ''}`,
       };
@@ -850,8 +880,45 @@ export class CamIncidentSearch extends LitElement {
       domain: (field, code) => this.domainLabel(field, code),
       dateTime: (ms) => this.formatDateTime(ms),
       date: (ms) => this.formatDate(ms),
-      footageStatus: (urgency) => m.footage[urgency],
+      footageStatus: (urgency, deadline) => this.footageText(urgency, deadline),
     };
+  }
+
+  /**
+   * How long the footage has left (or since when it is gone), counted from when the list
+   * was searched: the same moment its urgency and sorting were decided.
+   */
+  private footageText(urgency: FootageUrgency, deadline: number | null): string {
+    const m = this.messages;
+    const left = footageTimeLeft(deadline, this.result?.searchedAt ?? Date.now());
+    if (!left) return m.footage[urgency];
+    const amount = new Intl.NumberFormat(this.locale, {
+      style: 'unit',
+      unit: left.unit,
+      unitDisplay: 'long',
+    }).format(left.amount);
+    return left.passed ? m.footageGone(left.amount, amount) : m.footageLeft(left.amount, amount);
+  }
+
+  /** The kind of a camera as words after "usual for". */
+  private kindName(form: string | null | undefined): string {
+    return this.messages.kindName(form ?? '');
+  }
+
+  /** Whether the form now asks for something other than the search the list shows. */
+  private isStale(result: IncidentSearchResult): boolean {
+    const checked = validateSearchInput(this.currentInput(), Date.now());
+    if (!checked.ok) return true;
+    const now = checked.value;
+    const was = result.input;
+    return (
+      now.caseNumber !== was.caseNumber ||
+      now.purpose !== was.purpose ||
+      now.incident[0] !== was.incident[0] ||
+      now.incident[1] !== was.incident[1] ||
+      now.incidentAt !== was.incidentAt ||
+      Math.abs(now.radiusMeters - was.radiusMeters) > 1e-6
+    );
   }
 
   private compass(bearing: number): string {
@@ -1167,17 +1234,49 @@ export class CamIncidentSearch extends LitElement {
     const result = this.result;
     if (!result) return nothing;
     const order = sortRanked(result.cameras, this.sortKey);
-    const counts = { sees: 0, maybe: 0, away: 0, urgent: 0 };
+    const counts = { sees: 0, faces: 0, maybe: 0, away: 0, urgent: 0 };
     for (const entry of result.cameras) {
       counts[entry.visibility]++;
-      if (entry.urgent) counts.urgent++;
+      // Urgency matters only for footage that may show the incident.
+      if (entry.urgent && entry.visibility !== Visibility.Away) counts.urgent++;
     }
+    const stale = this.isStale(result);
     const selected = result.cameras.find((entry) => entry.camera.objectId === this.selectedId);
     const latest = this.latestContacts();
     const visible = order.slice(0, this.shownRows);
     const focusIndex = Math.min(this.focusIndex, Math.max(0, visible.length - 1));
-    return html`<section class="results-layout" part="results" aria-labelledby="results-heading">
+    return html`<section
+      class="results-layout ${stale ? 'stale' : ''}"
+      part="results"
+      aria-labelledby="results-heading"
+    >
       <div>
+        <div
+          id="results-stale"
+          class="stale-note no-print ${stale ? 'shown' : ''}"
+          role="status"
+          aria-live="polite"
+        >
+          ${
+            stale
+              ? html`<p>
+                    ${m.results.stale(
+                      this.formatDistance(result.input.radiusMeters),
+                      this.searchedLocation,
+                      this.formatDateTime(result.input.incidentAt),
+                    )}
+                  </p>
+                  <button
+                    type="button"
+                    class="primary"
+                    @click=${this.handleSearchAgain}
+                    ?disabled=${this.searching}
+                  >
+                    ${m.results.searchAgain}
+                  </button>`
+              : nothing
+          }
+        </div>
         <div class="print-only">
           <h2>${m.printHeading(result.input.caseNumber)}</h2>
           <p>
@@ -1191,10 +1290,8 @@ export class CamIncidentSearch extends LitElement {
         </div>
         <div class="toolbar">
           <div>
-            <h3 id="results-heading">${m.results.heading}</h3>
-            <p class="hint">
-              ${m.results.summary(counts.sees, counts.maybe, counts.away, counts.urgent)}
-            </p>
+            <h3 id="results-heading" tabindex="-1">${m.results.heading}</h3>
+            <p class="hint">${m.results.summary(counts)}</p>
           </div>
           <div class="actions">
             <div class="sort">
@@ -1216,17 +1313,21 @@ export class CamIncidentSearch extends LitElement {
                 )}
               </select>
             </div>
-            <button type="button" @click=${this.handleExport} ?disabled=${order.length === 0}>
+            <button
+              type="button"
+              @click=${this.handleExport}
+              ?disabled=${order.length === 0 || stale}
+            >
               ${m.exportCsv}
             </button>
-            <button type="button" @click=${this.handlePrint}>${m.print}</button>
+            <button type="button" @click=${this.handlePrint} ?disabled=${stale}>${m.print}</button>
           </div>
         </div>
         ${
           order.length === 0
             ? html`<p class="note">${m.results.none}</p>`
             : html`<div class="table-wrap">
-                  <table>
+                  <table aria-describedby=${stale ? 'results-stale' : nothing}>
                     <caption>
                       ${m.results.caption(result.input.caseNumber)}
                     </caption>
@@ -1305,14 +1406,25 @@ export class CamIncidentSearch extends LitElement {
           >${siteName} · ${[site.address, site.unit].filter(Boolean).join(', ')}</span
         >
       </th>
-      <td><span class="badge vis-${entry.visibility}">${m.visibility[entry.visibility]}</span></td>
+      <td>
+        <span class="badge vis-${entry.visibility}">${m.visibility[entry.visibility]}</span>
+        ${
+          entry.visibility === Visibility.Sees && entry.view.rangeAssumed
+            ? html`<span class="sub">${m.usualRange(this.kindName(camera.attributes.form))}</span>`
+            : nothing
+        }
+      </td>
       <td>
         ${this.formatDistance(entry.distanceMeters)}
         <span class="sub">${m.results.toward(this.compass(entry.bearingFromIncidentDegrees))}</span>
       </td>
       <td>
         ${entry.footageDeadline === null ? '' : this.formatDateTime(entry.footageDeadline)}
-        <span class="sub ${footageClass}">${m.footage[entry.urgency]}</span>
+        <span class="sub ${footageClass}"
+          >${this.footageText(entry.urgency, entry.footageDeadline)}${
+            entry.urgent ? ` · ${m.footage.urgent}` : ''
+          }</span
+        >
       </td>
       <td>
         ${contact ? this.domainLabel('outcome', contact.outcome) : html`<span class="sub">${m.results.notContacted}</span>`}
@@ -1378,9 +1490,25 @@ export class CamIncidentSearch extends LitElement {
           }
         </dd>
         <dt>${d.fov}</dt>
-        <dd>${a.fov_deg ? `${a.fov_deg}°` : none}</dd>
+        <dd>
+          ${
+            entry.view.fovDegrees === null
+              ? none
+              : entry.view.fovAssumed
+                ? d.usual(`${entry.view.fovDegrees}°`, this.kindName(a.form))
+                : `${entry.view.fovDegrees}°`
+          }
+        </dd>
         <dt>${d.range}</dt>
-        <dd>${a.range_m ? this.formatDistance(a.range_m) : none}</dd>
+        <dd>
+          ${
+            entry.view.rangeMeters === null
+              ? none
+              : entry.view.rangeAssumed
+                ? d.usual(this.formatDistance(entry.view.rangeMeters), this.kindName(a.form))
+                : this.formatDistance(entry.view.rangeMeters)
+          }
+        </dd>
         <dt>${d.coverage}</dt>
         <dd>${dash(this.domainLabel('coverage', a.coverage))}</dd>
         <dt>${d.recording}</dt>
@@ -1495,13 +1623,16 @@ export class CamIncidentSearch extends LitElement {
       ${session ? nothing : this.renderSignIn(m)}
       <div class="layout">
         ${this.renderForm(m)}
-        <div>
+        <div class="main-column">
           ${this.renderMap(m)}
           ${
             this.mapStatus === 'ready' && this.result
               ? html`<p class="legend no-print">
                   <span
                     ><span class="vis-sees" aria-hidden="true">●</span> ${m.visibility.sees}</span
+                  >
+                  <span
+                    ><span class="vis-faces" aria-hidden="true">▲</span> ${m.visibility.faces}</span
                   >
                   <span
                     ><span class="vis-maybe" aria-hidden="true">◆</span> ${m.visibility.maybe}</span
@@ -1512,9 +1643,12 @@ export class CamIncidentSearch extends LitElement {
                 </p>`
               : nothing
           }
+          ${
+            // Beside the form, under the map: the list starts within the first screen.
+            this.renderResults(m)
+          }
         </div>
       </div>
-      ${this.renderResults(m)}
     `;
   }
 

@@ -3,6 +3,7 @@
  * the widget never touches SDK classes, the SDK loads only when a map is shown, and a host
  * can hand over its own MapView or `<arcgis-map>` (Experience Builder) instead of ours.
  */
+import type Graphic from '@arcgis/core/Graphic.js';
 import type GraphicsLayer from '@arcgis/core/layers/GraphicsLayer.js';
 import type MapView from '@arcgis/core/views/MapView.js';
 import type { ClickEvent } from '@arcgis/core/views/input/types.js';
@@ -14,6 +15,8 @@ export interface MapCamera {
   readonly location: LonLat;
   /** The view wedge ring, or null when the direction is unknown. */
   readonly wedge: readonly (readonly [number, number])[] | null;
+  /** The wedge's width or depth is assumed or unknown: drawn dashed, not as a fact. */
+  readonly wedgeApproximate?: boolean;
   readonly visibility: Visibility;
   /** Short text for the map's tooltip. */
   readonly title: string;
@@ -58,11 +61,13 @@ export interface MapAdapter {
 
 const COLORS: Readonly<Record<Visibility, [number, number, number]>> = {
   sees: [0, 122, 74],
+  faces: [0, 94, 162],
   maybe: [178, 106, 0],
   away: [96, 96, 96],
 };
-const SHAPES: Readonly<Record<Visibility, 'circle' | 'diamond' | 'square'>> = {
+const SHAPES: Readonly<Record<Visibility, 'circle' | 'triangle' | 'diamond' | 'square'>> = {
   sees: 'circle',
+  faces: 'triangle',
   maybe: 'diamond',
   away: 'square',
 };
@@ -195,7 +200,7 @@ export class ArcgisMapAdapter implements MapAdapter {
     const sdk = this.sdk;
     const layer = this.layer;
     if (!sdk || !layer) return;
-    const graphics: InstanceType<typeof sdk.Graphic>[] = [];
+    const graphics: Graphic[] = [];
     const wgs84 = { wkid: 4326 };
     const scene = this.scene;
     if (scene) {
@@ -226,12 +231,15 @@ export class ArcgisMapAdapter implements MapAdapter {
               outline: new sdk.SimpleLineSymbol({
                 color: [r, g, b, chosen ? 1 : 0.5],
                 width: chosen ? 2 : 0.75,
+                style: camera.wedgeApproximate ? 'dash' : 'solid',
               }),
             }),
             attributes: { cameraId: camera.id },
           }),
         );
       }
+      // Under the camera markers: a camera at the incident's spot stays visible and clickable.
+      this.pushIncident(graphics);
       for (const camera of scene.cameras) {
         const chosen = camera.id === this.selected;
         graphics.push(
@@ -251,26 +259,31 @@ export class ArcgisMapAdapter implements MapAdapter {
           }),
         );
       }
-    }
-    if (this.incidentPoint) {
-      graphics.push(
-        new sdk.Graphic({
-          geometry: new sdk.Point({
-            x: this.incidentPoint[0],
-            y: this.incidentPoint[1],
-            spatialReference: wgs84,
-          }),
-          symbol: new sdk.SimpleMarkerSymbol({
-            style: 'x',
-            color: [200, 0, 0],
-            size: 18,
-            outline: { color: [200, 0, 0], width: 4 },
-          }),
-        }),
-      );
+    } else {
+      this.pushIncident(graphics);
     }
     layer.removeAll();
     layer.addMany(graphics);
+  }
+
+  private pushIncident(graphics: Graphic[]): void {
+    const sdk = this.sdk;
+    if (!sdk || !this.incidentPoint) return;
+    graphics.push(
+      new sdk.Graphic({
+        geometry: new sdk.Point({
+          x: this.incidentPoint[0],
+          y: this.incidentPoint[1],
+          spatialReference: { wkid: 4326 },
+        }),
+        symbol: new sdk.SimpleMarkerSymbol({
+          style: 'x',
+          color: [200, 0, 0],
+          size: 18,
+          outline: { color: [200, 0, 0], width: 4 },
+        }),
+      }),
+    );
   }
 
   async screenshot(): Promise<string | null> {

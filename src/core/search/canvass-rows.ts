@@ -50,7 +50,8 @@ export interface CanvassFormat {
   domain(field: string, code: string | null | undefined): string;
   dateTime(epochMs: number | null | undefined): string;
   date(epochMs: number | null | undefined): string;
-  footageStatus(urgency: FootageUrgency): string;
+  /** The footage's state with how long is left or since when it is gone. */
+  footageStatus(urgency: FootageUrgency, deadline: number | null): string;
 }
 
 /** The header row and one row per camera. */
@@ -81,7 +82,7 @@ export function canvassRows(
       language: format.domain('preferred_language', site.preferred_language),
       shareWillingness: format.domain('share_willingness', site.share_willingness),
       footageDeadline: format.dateTime(entry.footageDeadline),
-      footageStatus: format.footageStatus(entry.urgency),
+      footageStatus: format.footageStatus(entry.urgency, entry.footageDeadline),
       lastConfirmed: format.date(site.last_confirmed_at),
       outcome: contact ? format.domain('outcome', contact.outcome) : '',
     };

@@ -58,3 +58,29 @@ export function footageUrgency(
   if (deadline - now <= urgentWithinHours * HOUR_MS) return FootageUrgency.Urgent;
   return FootageUrgency.Ok;
 }
+
+/** How long until a deadline, or how long since it passed, in one unit people say. */
+export interface TimeLeft {
+  /** Whole units, rounded down (never more time left than there is). */
+  readonly amount: number;
+  readonly unit: 'day' | 'hour' | 'minute';
+  /** The deadline has passed (at `now` included): `amount` is how long ago. */
+  readonly passed: boolean;
+}
+
+/**
+ * The time between `now` and a deadline as an amount to show: days from two days on, hours
+ * from one hour on, else minutes; `null` when the deadline is unknown.
+ */
+export function footageTimeLeft(deadline: number | null, now: number): TimeLeft | null {
+  if (!Number.isFinite(now)) throw new RangeError(`now must be epoch ms, got ${now}`);
+  if (deadline === null) return null;
+  if (!Number.isFinite(deadline)) {
+    throw new RangeError(`deadline must be epoch ms or null, got ${deadline}`);
+  }
+  const passed = deadline <= now;
+  const span = Math.abs(deadline - now);
+  if (span >= 2 * DAY_MS) return { amount: Math.floor(span / DAY_MS), unit: 'day', passed };
+  if (span >= HOUR_MS) return { amount: Math.floor(span / HOUR_MS), unit: 'hour', passed };
+  return { amount: Math.floor(span / 60_000), unit: 'minute', passed };
+}

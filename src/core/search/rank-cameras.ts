@@ -7,6 +7,7 @@ import {
   initialBearingDegrees,
   isInViewWedge,
 } from '../geometry/geodesy.js';
+import { cameraView, type CameraView } from './camera-view-defaults.js';
 import {
   DEFAULT_URGENT_WITHIN_HOURS,
   footageDeadline,
@@ -16,13 +17,19 @@ import {
 
 export type LonLat = readonly [number, number];
 
-/** Whether a camera can see the incident point. */
+/**
+ * Whether a camera can see the incident point, named by what is known of its view. A width
+ * or range the owner left out counts at the usual value for the camera's kind (see
+ * {@link cameraView}); a usual range only ever promotes a camera to `sees`, never rules it out.
+ */
 export const Visibility = {
   /** The point lies in the camera's view wedge (bearing ± fov/2, within range). */
   Sees: 'sees',
-  /** The camera's direction, field of view or range is unknown. */
+  /** The camera looks toward the point, but how far it sees is not known. */
+  Faces: 'faces',
+  /** The camera's direction (or its width, with no usual one for its kind) is unknown. */
   Maybe: 'maybe',
-  /** The camera faces elsewhere or the point is beyond its range. */
+  /** The camera faces elsewhere or the point is beyond its stated range. */
   Away: 'away',
 } as const;
 export type Visibility = (typeof Visibility)[keyof typeof Visibility];
@@ -30,8 +37,9 @@ export type Visibility = (typeof Visibility)[keyof typeof Visibility];
 /** Rank of each visibility class: lower comes first. */
 export const VISIBILITY_ORDER: Readonly<Record<Visibility, number>> = {
   sees: 0,
-  maybe: 1,
-  away: 2,
+  faces: 1,
+  maybe: 2,
+  away: 3,
 };
 
 /** What ranking needs to know about one camera. */
@@ -43,6 +51,8 @@ export interface RankableCamera {
   readonly fovDegrees: number | null;
   readonly rangeMeters: number | null;
   readonly retentionDays: number | null;
+  /** `CameraForm` code: a missing width or range counts at the usual value for the kind. */
+  readonly form?: string | null;
 }
 
 export interface RankOptions {
@@ -65,6 +75,8 @@ export interface RankedCamera<C extends RankableCamera = RankableCamera> {
   /** Bearing from the incident to the camera (where to walk), degrees clockwise from north. */
   readonly bearingFromIncidentDegrees: number;
   readonly visibility: Visibility;
+  /** The view the class was decided on: stated values, else the usual ones for the kind. */
+  readonly view: CameraView;
   /** When the footage is likely overwritten, epoch ms; null when retention is unknown. */
   readonly footageDeadline: number | null;
   readonly urgency: FootageUrgency;
@@ -74,16 +86,30 @@ export interface RankedCamera<C extends RankableCamera = RankableCamera> {
   readonly probablyGone: boolean;
 }
 
-/** Whether `incident` lies in the camera's view wedge, or `maybe` when the wedge is unknown. */
-export function cameraVisibility(camera: RankableCamera, incident: LonLat): Visibility {
-  const { viewBearingDegrees: bearing, fovDegrees: fov, rangeMeters: range } = camera;
-  if (bearing === null || fov === null || range === null) return Visibility.Maybe;
-  return isInViewWedge(camera.location, bearing, fov, range, incident)
-    ? Visibility.Sees
+/**
+ * Whether `incident` lies in the camera's view wedge: `sees` inside it; `faces` when inside
+ * its angle but the range is unknown (or only assumed, and the point lies beyond it); `maybe`
+ * when the direction or width is unknown; `away` otherwise.
+ */
+export function cameraVisibility(
+  camera: RankableCamera,
+  incident: LonLat,
+  view: CameraView = cameraView(camera),
+): Visibility {
+  const { bearingDegrees: bearing, fovDegrees: fov, rangeMeters: range } = view;
+  if (bearing === null || fov === null) return Visibility.Maybe;
+  if (range !== null && isInViewWedge(camera.location, bearing, fov, range, incident)) {
+    return Visibility.Sees;
+  }
+  if (range !== null && !view.rangeAssumed) return Visibility.Away;
+  // Range unknown: only the angle decides (a range as long as the distance always reaches).
+  const distance = geodesicDistanceMeters(camera.location, incident);
+  return isInViewWedge(camera.location, bearing, fov, distance, incident)
+    ? Visibility.Faces
     : Visibility.Away;
 }
 
-/** Orders ranked cameras: sees, maybe, away; then nearer first; then by OBJECTID. */
+/** Orders ranked cameras: sees, faces, maybe, away; then nearer first; then by OBJECTID. */
 export function compareRanked(a: RankedCamera, b: RankedCamera): number {
   return (
     VISIBILITY_ORDER[a.visibility] - VISIBILITY_ORDER[b.visibility] ||
@@ -105,13 +131,15 @@ export function rankCameras<C extends RankableCamera>(
   const measured = cameras.map((camera): RankedCamera<C> => {
     const deadline = footageDeadline(incidentAt, camera.retentionDays);
     const urgency = footageUrgency(deadline, now, urgentWithinHours);
+    const view = cameraView(camera);
     return {
       camera,
       rank: 0,
       distanceMeters: geodesicDistanceMeters(camera.location, incident),
       bearingToIncidentDegrees: initialBearingDegrees(camera.location, incident),
       bearingFromIncidentDegrees: initialBearingDegrees(incident, camera.location),
-      visibility: cameraVisibility(camera, incident),
+      visibility: cameraVisibility(camera, incident, view),
+      view,
       footageDeadline: deadline,
       urgency,
       urgent: urgency === FootageUrgency.Urgent,

@@ -130,6 +130,7 @@ function toFoundCamera(
     fovDegrees: a.fov_deg ?? null,
     rangeMeters: a.range_m ?? null,
     retentionDays: a.retention_days ?? null,
+    form: a.form ?? null,
     attributes: a,
     site,
   };

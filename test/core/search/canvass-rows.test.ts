@@ -86,7 +86,8 @@ describe('canvassRows', () => {
       'outcome:declined',
     ]);
     expect(toCsv(rows).split('\r\n')[1]).toContain(",'=Front door,");
-    expect(toCsv(rows).split('\r\n')[1]).toContain(",'+18165550101,");
+    // A phone is written as dialled: no apostrophe (it is a number, never a formula).
+    expect(toCsv(rows).split('\r\n')[1]).toContain(',+18165550101,');
   });
 
   it('maps bearings to eight compass sectors', () => {

@@ -5,8 +5,16 @@ import { csvCell, toCsv } from '../../../src/core/search/csv.js';
 describe('csvCell', () => {
   it.each([
     ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
-    ['+1816555', "'+1816555"],
+    // A phone or a signed number is read as a number, never as a formula: written as is.
+    ['+18165552468', '+18165552468'],
+    ['-12.5', '-12.5'],
+    ['+1 816 555 2468', "'+1 816 555 2468"],
+    ['+1816555+1', "'+1816555+1"],
     ['-2+3', "'-2+3"],
+    ['+', "'+"],
+    ['-', "'-"],
+    ['+1.', "'+1."],
+    ['=1', "'=1"],
     ['@SUM(A1)', "'@SUM(A1)"],
     ['\tx', "'\tx"],
     ['\rx', `"'\rx"`],
@@ -40,7 +48,7 @@ describe('toCsv', () => {
     const parsed = parse(text, { relax_column_count: false }) as string[][];
     expect(parsed).toEqual([
       ['Name', 'Phone', 'Note'],
-      ['García, Ana', "'+18165550101", 'Said "call after 5"\nback door'],
+      ['García, Ana', '+18165550101', 'Said "call after 5"\nback door'],
       ["'=cmd|calc", "'@x", '-3'],
     ]);
   });

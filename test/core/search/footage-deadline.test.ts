@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   footageDeadline,
+  footageTimeLeft,
   footageUrgency,
   FootageUrgency,
 } from '../../../src/core/search/footage-deadline.js';
@@ -34,5 +35,29 @@ describe('footageUrgency', () => {
   it('refuses a bad clock or window', () => {
     expect(() => footageUrgency(T, Number.NaN)).toThrow(RangeError);
     expect(() => footageUrgency(T, T, -1)).toThrow(RangeError);
+  });
+});
+
+describe('footageTimeLeft', () => {
+  const MINUTE = 60_000;
+  const DAY = 24 * HOUR;
+  it.each([
+    [3 * DAY + 21 * HOUR, { amount: 3, unit: 'day', passed: false }],
+    [2 * DAY, { amount: 2, unit: 'day', passed: false }],
+    [2 * DAY - 1, { amount: 47, unit: 'hour', passed: false }],
+    [21.5 * HOUR, { amount: 21, unit: 'hour', passed: false }],
+    [HOUR, { amount: 1, unit: 'hour', passed: false }],
+    [HOUR - 1, { amount: 59, unit: 'minute', passed: false }],
+    [MINUTE - 1, { amount: 0, unit: 'minute', passed: false }],
+    [0, { amount: 0, unit: 'minute', passed: true }],
+    [-2.5 * HOUR, { amount: 2, unit: 'hour', passed: true }],
+    [-2 * DAY - HOUR, { amount: 2, unit: 'day', passed: true }],
+  ])('a deadline %d ms from now is %j', (offset, expected) => {
+    expect(footageTimeLeft(T + offset, T)).toEqual(expected);
+  });
+  it('is null without a deadline and refuses nonsense', () => {
+    expect(footageTimeLeft(null, T)).toBeNull();
+    expect(() => footageTimeLeft(T, Number.NaN)).toThrow(RangeError);
+    expect(() => footageTimeLeft(Number.POSITIVE_INFINITY, T)).toThrow(RangeError);
   });
 });
