@@ -174,6 +174,8 @@ const prebundled = [
   'lit/directives/ref.js',
   '@lit/task',
   'axe-core',
+  'kdbush',
+  'fastest-levenshtein',
   '@esri/arcgis-rest-request',
   '@esri/arcgis-rest-feature-service',
   'leaflet',

@@ -190,6 +190,8 @@ export interface PagedQuery {
   readonly pageSize?: number;
   /** The layer's object-id field. */
   readonly objectIdField?: string;
+  /** Well-known ID of the spatial reference geometry comes back in (the layer's own if none). */
+  readonly outSR?: number;
 }
 
 /**
@@ -219,6 +221,7 @@ export async function* queryFeaturePages(
         where: after === undefined ? `(${query.where})` : `(${query.where}) AND ${id} > ${after}`,
         outFields,
         returnGeometry: query.returnGeometry ?? false,
+        ...(query.outSR === undefined ? {} : { outSR: query.outSR }),
         orderByFields: `${id} ASC`,
         resultRecordCount: pageSize,
       },

@@ -11,6 +11,7 @@ import {
   queryObjectIds,
   sqlString,
   type FeatureBody,
+  type LayerEditsBody,
 } from '../client/arcgis-request.js';
 import { AppError, ErrorCode } from '../core/errors.js';
 import { CAMERAS, CONTACT_LOG, SITES } from '../core/schema/registry-schema.js';
@@ -64,6 +65,14 @@ async function siteByGlobalId(
   throw new AppError(ErrorCode.NotFound, 'No site has that GlobalID.', [], { field });
 }
 
+export interface MergeOptions {
+  /**
+   * Edits of other layers to make in the same `applyEdits` (a ReviewLog row recording the
+   * decision): with the merge, or not at all.
+   */
+  readonly alsoEdit?: readonly LayerEditsBody[];
+}
+
 /**
  * Merges site `removeGlobalId` into site `keepGlobalId` (see the module comment). Refuses
  * (`INVALID_INPUT`) a GlobalID that is not one and a site merged with itself, and answers
@@ -74,6 +83,7 @@ export async function mergeSites(
   service: RegistryService,
   keepGlobalId: string,
   removeGlobalId: string,
+  options: MergeOptions = {},
 ): Promise<MergeReport> {
   for (const [value, field] of [
     [keepGlobalId, 'keep'],
@@ -122,6 +132,7 @@ export async function mergeSites(
         ],
         deletes: [remove.attributes.OBJECTID as number],
       },
+      ...(options.alsoEdit ?? []),
     ],
     call,
   );
