@@ -132,13 +132,32 @@ describe('sending a registration', () => {
     expect(await querySource(0, `registration_ref = '${reference}'`)).toEqual([]);
   });
 
-  it('sends nothing when the form was filled faster than a person could', async () => {
-    const widget = await mount({ attributes: { 'min-fill-seconds': '3600' } });
-    const requests = recordRequests();
+  it('holds a form filled faster than a person usually can, then stores it: nothing lost', async () => {
+    // The form's clock starts when it first renders, inside mount().
+    const mountedAt = performance.now();
+    const widget = await mount({ attributes: { 'min-fill-seconds': '8' } });
+    const sent: number[] = [];
+    window.fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (url.endsWith('/applyEdits')) sent.push(performance.now() - mountedAt);
+      return realFetch(input, init);
+    };
     const { reference } = await registerSite(widget);
-    requests.stop();
-    expect(requests.paths.filter((p) => p.endsWith('/applyEdits'))).toEqual([]);
-    expect(await querySource(0, `registration_ref = '${reference}'`)).toEqual([]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toBeGreaterThanOrEqual(8000);
+    expect(await querySource(0, `registration_ref = '${reference}'`)).toHaveLength(1);
+  });
+
+  it('sends a withdrawal made within seconds of the page loading: the code is the proof', async () => {
+    const widget = await mount();
+    const codes = await registerSite(widget);
+    widget.remove();
+    const manager = await mount({ mode: 'manage', attributes: { 'min-fill-seconds': '3600' } });
+    await manage(manager, codes, 3);
+    await userEvent.click($(manager, '#cam-f-withdraw_confirm'));
+    await pressSubmit(manager);
+    await waitForHeading(manager, 'Request sent');
+    expect(await querySource(0, `registration_ref = '${codes.reference}'`)).toEqual([]);
   });
 });
 

@@ -89,11 +89,19 @@ export abstract class FlowBase extends LitElement {
     return { honeypot: this.honeypot, fillMs: performance.now() - this.startedAt };
   }
 
-  /** True for a filled honeypot or a form completed faster than a person could (never for staff). */
-  protected looksAutomated(): boolean {
-    if (this.settings.staff) return false;
+  /** True for a filled honeypot: only software reaches it (never for staff). */
+  protected honeypotFilled(): boolean {
+    return !this.settings.staff && this.honeypot !== '';
+  }
+
+  /**
+   * Milliseconds until the form has been open as long as a person needs at least (0 for
+   * staff). A quicker form is only a suspicion, so it waits this long and is then sent.
+   */
+  protected remainingFillMs(): number {
+    if (this.settings.staff) return 0;
     const elapsed = performance.now() - this.startedAt;
-    return this.honeypot !== '' || elapsed < this.settings.minFillSeconds * 1000;
+    return Math.max(0, this.settings.minFillSeconds * 1000 - elapsed);
   }
 
   /** Shows the problems and moves the focus to the first one. */

@@ -34,6 +34,7 @@ import {
   validateStaffEntry,
   type StaffEntry,
 } from '../../src/core/registration/staff-registration.js';
+import { retryWhenRateLimited } from '../../src/client/arcgis-request.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import * as d from '../../src/core/schema/domains.js';
 import { describeError, errorCodeOf } from '../shared/describe-error.js';
@@ -318,8 +319,9 @@ export class RegistrationFlow extends FlowBase {
     try {
       this.attempt ??= await newAttempt();
       const attempt = this.attempt;
-      if (this.looksAutomated()) {
-        // Same outcome as a person sees, so a bot learns nothing; nothing is stored.
+      if (this.honeypotFilled()) {
+        // Only software fills the hidden field: it sees what a person would, nothing is
+        // stored, and no person loses anything.
         return this.finish(attempt);
       }
       const submission = {
@@ -347,7 +349,14 @@ export class RegistrationFlow extends FlowBase {
       }
       const built = buildRegistrationEdits(submission);
       if (!built.ok) return this.showIssues(built.issues);
-      await this.settings.client.register(built.edits, { form: this.formSignals() });
+      // A form sent sooner than a person usually can is held until then, and sent again if
+      // the service still asks for a wait: a quick person loses nothing.
+      const wait = this.remainingFillMs();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await retryWhenRateLimited(
+        () => this.settings.client.register(built.edits, { form: this.formSignals() }),
+        { retries: 2, maxWaitSeconds: 30 },
+      );
       return this.finish(attempt);
     } catch (error) {
       const m = this.settings.messages;
