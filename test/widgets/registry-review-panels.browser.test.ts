@@ -212,6 +212,15 @@ describe('<cam-review-duplicates>', () => {
       'pending',
     );
 
+    // The pairs are found in a worker, so the page keeps answering at 100,000 sites.
+    const RealWorker = window.Worker;
+    const workers: string[] = [];
+    window.Worker = class extends RealWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        workers.push(String(url));
+      }
+    };
     const element = mount('cam-review-duplicates');
     let changed: unknown = null;
     element.addEventListener('cam-review-changed', (event) => {
@@ -225,6 +234,8 @@ describe('<cam-review-duplicates>', () => {
     expect(progress.getAttribute('aria-labelledby')).toBe('progress-text');
     expect(root(element).querySelector('#progress-text')?.textContent).toMatch(/Loading sites/);
     await until(() => root(element).querySelector('#count'), 'the candidate count', 60_000);
+    window.Worker = RealWorker;
+    expect(workers).toEqual([expect.stringContaining('duplicates-worker')]);
     expect(root(element).querySelector('#count')?.textContent).toMatch(
       /\d+ possible duplicate pairs? among [\d,]+ sites\./,
     );

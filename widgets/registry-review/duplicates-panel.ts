@@ -24,6 +24,39 @@ import {
 } from './panels.messages.js';
 import { panelStyles } from './panels.styles.js';
 
+/**
+ * Every candidate pair, found in a worker so the page keeps answering (seconds at 100,000
+ * sites); on the page itself, after a paint, where workers cannot start (a strict host page).
+ */
+async function findCandidates(
+  sites: readonly DuplicateSite[],
+  signal: AbortSignal,
+): Promise<readonly DuplicateCandidate[]> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./duplicates-worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return new DuplicateIndex(sites).allCandidates();
+  }
+  try {
+    return await new Promise<readonly DuplicateCandidate[]>((resolve, reject) => {
+      worker.addEventListener('message', (event: MessageEvent<readonly DuplicateCandidate[]>) =>
+        resolve(event.data),
+      );
+      worker.addEventListener('error', (event) => {
+        // A worker that could not load: do the work here instead.
+        event.preventDefault();
+        resolve(new DuplicateIndex(sites).allCandidates());
+      });
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+      worker.postMessage(sites);
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
 /** Site statuses looked through for duplicates: withdrawn and rejected sites are left alone. */
 const STATUSES = ['pending', 'verified', 'expired'] as const;
 /** What finding duplicates needs of every site, and what the list shows. */
@@ -192,10 +225,7 @@ export class CamReviewDuplicates extends LitElement {
         this.loaded = sites.size;
       }
       this.phase = 'finding';
-      // Let the "comparing" state paint before the index work holds the thread.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (controller.signal.aborted) return;
-      const index = new DuplicateIndex(
+      const candidates = await findCandidates(
         [...sites.entries()].map(([id, site]): DuplicateSite => ({
           id,
           point: site.point,
@@ -204,9 +234,11 @@ export class CamReviewDuplicates extends LitElement {
           phone: text(site.attributes.phone),
           email: text(site.attributes.email),
         })),
+        controller.signal,
       );
+      if (controller.signal.aborted) return;
       this.sites = sites;
-      this.candidates = index.allCandidates();
+      this.candidates = candidates;
       this.shown = PAGE;
       this.phase = 'ready';
     } catch (error) {
