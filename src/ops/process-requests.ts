@@ -17,6 +17,7 @@ import {
 import {
   decideChangeRequest,
   decideReview,
+  needsStoredCameras,
   outcomeOf,
   PENDING_REQUESTS_WHERE,
   REVIEW_DECISIONS_WHERE,
@@ -28,6 +29,7 @@ import {
 } from '../core/change-requests/change-decision.js';
 import { manageCodeMatches } from '../core/change-requests/manage-code-hash.js';
 import { AppError, ErrorCode } from '../core/errors.js';
+import type { StoredCamera } from '../core/registration/camera-changes.js';
 import { normalizeReference } from '../core/registration/registration-codes.js';
 import {
   CAMERAS,
@@ -145,7 +147,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
 
 class Run {
   readonly report = emptyReport();
-  /** Requests this run deleted (a withdrawal takes every request naming its site). */
+  /** Requests this run deleted (a withdrawal takes every other request naming its site). */
   private readonly deleted = new Set<number>();
   /** References whose owner was already told of a wrong code in this run. */
   private readonly toldOfBadCode = new Set<string>();
@@ -180,6 +182,23 @@ class Run {
     ))
       sites.push(...page);
     return sites;
+  }
+
+  /** The site's cameras, first registered first, for a request naming single cameras. */
+  private async storedCameras(
+    request: { requestType: unknown; payload: unknown },
+    site: Values | undefined,
+  ): Promise<StoredCamera[] | undefined> {
+    if (!site || !needsStoredCameras(request)) return undefined;
+    const cameras: StoredCamera[] = [];
+    for await (const page of queryFeaturePages(
+      this.layerUrl(CAMERAS),
+      { where: `site_guid = ${sqlString(text(site.GlobalID))}`, outFields: '*' },
+      this.call,
+    ))
+      for (const camera of page)
+        cameras.push({ id: camera.attributes.OBJECTID as number, attributes: camera.attributes });
+    return cameras;
   }
 
   private requestUpdate(requestId: number, settlement: RequestSettlement): LayerEditsBody {
@@ -221,14 +240,35 @@ class Run {
         })),
       });
     }
+    if (change.cameraEdits) {
+      const point = (p: { x: number; y: number }) => ({ x: p.x, y: p.y, spatialReference: WGS84 });
+      edits.push({
+        id: CAMERAS.id,
+        updates: change.cameraEdits.updates.map((camera) => ({
+          attributes: { OBJECTID: camera.id, ...camera.attributes },
+          ...(camera.location ? { geometry: point(camera.location) } : {}),
+        })),
+        adds: change.cameraEdits.adds.map((camera) => ({
+          attributes: { ...camera.attributes, site_guid: siteGuid },
+          geometry: point(camera.location),
+        })),
+        deletes: [...change.cameraEdits.deletes],
+      });
+    }
     return edits;
   }
 
-  /** The edits that withdraw a site: its cameras, contact entries and requests, then itself. */
+  /**
+   * The edits that withdraw a site: its cameras, contact entries and every other request
+   * naming it go, then the site itself; the withdrawal request is kept, settled with its code
+   * and payload wiped, as the count of withdrawals carried out. Its `registration_ref` stays:
+   * a random reference that identifies no one once the site is gone.
+   */
   private async withdrawalEdits(
     site: Values,
     reference: string,
     requestId: number,
+    settlement: RequestSettlement,
   ): Promise<LayerEditsBody[]> {
     const bySite = `site_guid = ${sqlString(text(site.GlobalID))}`;
     const [cameras, contacts, requests] = await Promise.all([
@@ -240,11 +280,13 @@ class Run {
         this.call,
       ),
     ]);
-    if (!requests.includes(requestId)) requests.push(requestId);
     return [
       { id: CAMERAS.id, deletes: cameras },
       { id: CONTACT_LOG.id, deletes: contacts },
-      { id: CHANGE_REQUESTS.id, deletes: requests },
+      {
+        ...this.requestUpdate(requestId, settlement),
+        deletes: requests.filter((id) => id !== requestId),
+      },
       { id: SITES.id, deletes: [site.OBJECTID as number] },
     ];
   }
@@ -275,16 +317,18 @@ class Run {
       manageCodeMatches(reference, text(a.manage_code), s.attributes.manage_code_hash),
     )?.attributes;
     const now = this.now();
+    const asked = { requestType: a.request_type, payload: a.payload };
     const decision = decideChangeRequest({
-      request: { requestType: a.request_type, payload: a.payload },
+      request: asked,
       site,
+      cameras: await this.storedCameras(asked, site),
       now,
       confirmationIntervalDays: this.options.confirmationIntervalDays,
     });
     let edits: LayerEditsBody[];
     switch (decision.action) {
       case 'withdraw':
-        edits = await this.withdrawalEdits(site as Values, reference, requestId);
+        edits = await this.withdrawalEdits(site as Values, reference, requestId, decision.request);
         break;
       case 'reconfirm':
       case 'update':
@@ -376,6 +420,7 @@ class Run {
         payload: a.payload,
       },
       site,
+      cameras: await this.storedCameras({ requestType: a.request_type, payload: a.payload }, site),
       now: this.now(),
       confirmationIntervalDays: this.options.confirmationIntervalDays,
     });

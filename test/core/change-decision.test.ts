@@ -77,10 +77,14 @@ describe('decideChangeRequest', () => {
       });
   });
 
-  it('withdraws at once, verified or not', () => {
-    expect(decide('withdraw')).toEqual({ action: 'withdraw' });
+  it('withdraws at once, verified or not, keeping the request settled with code and payload wiped', () => {
+    expect(decide('withdraw')).toEqual({
+      action: 'withdraw',
+      request: wiped('applied', 'WITHDRAWN'),
+    });
     expect(decide('withdraw', null, { ...SITE, status: 'verified' })).toEqual({
       action: 'withdraw',
+      request: wiped('applied', 'WITHDRAWN'),
     });
   });
 

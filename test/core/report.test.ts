@@ -61,7 +61,21 @@ describe('buildTransparencyReport', () => {
         ...times(4, () => ({ purpose: 'traffic_crash', CreationDate: AUGUST })),
       ],
       contacts: times(9, (i) => ({ outcome: i < 8 ? 'footage_received' : 'declined' })),
-      changeRequests: [{ request_type: 'withdraw', processed_at: null, CreationDate: JULY }],
+      changeRequests: [
+        {
+          request_type: 'withdraw',
+          request_status: 'pending',
+          processed_at: null,
+          CreationDate: JULY,
+        },
+        // Refused (a wrong code, or a reference already withdrawn): not counted.
+        {
+          request_type: 'withdraw',
+          request_status: 'rejected',
+          processed_at: AUGUST,
+          CreationDate: AUGUST,
+        },
+      ],
     },
     Date.UTC(2026, 8, 1),
   );
@@ -93,13 +107,59 @@ describe('buildTransparencyReport', () => {
     ]);
   });
 
-  it('counts expiries by due month and withdrawal requests on record', () => {
+  it('counts expiries by due month and withdrawal requests still waiting, not refused ones', () => {
     expect(table('withdrawals_expiries_by_month')).toEqual([
       ['expired', '2026-08', 5],
       ['withdrawal_requested', '2026-07', '<5'],
     ]);
     expect(report.generatedAt).toBe('2026-09-01T00:00:00.000Z');
     expect(monthOf(null)).toBe('unknown');
+  });
+
+  it('counts withdrawals carried out by the month they were carried out, suppressed below 5', () => {
+    const SEPTEMBER = Date.UTC(2026, 8, 1, 0, 0);
+    const applied = (processedAt: number, CreationDate = JULY) => ({
+      request_type: 'withdraw',
+      request_status: 'applied',
+      processed_at: processedAt,
+      CreationDate,
+    });
+    const endings = buildTransparencyReport(
+      {
+        sites: [{ GlobalID: 'w', district: '1', status: 'withdrawn', EditDate: JULY }],
+        cameras: [],
+        searches: [],
+        contacts: [],
+        changeRequests: [
+          // Sent in July, carried out at the end of August: counted in August.
+          ...times(4, () => applied(AUGUST)),
+          ...times(5, () => applied(SEPTEMBER, AUGUST)),
+          ...times(6, () => applied(JULY)),
+          // Other requests carried out are not withdrawals.
+          ...times(5, () => ({ ...applied(JULY), request_type: 'reconfirm' })),
+          // Refused withdrawals (a wrong code, a reference already withdrawn) are not counted.
+          ...times(5, () => ({ ...applied(JULY), request_status: 'rejected' })),
+        ],
+      },
+      Date.UTC(2026, 9, 1),
+    ).tables.find((t) => t.id === 'withdrawals_expiries_by_month')?.rows;
+    expect(endings).toEqual([
+      ['withdrawal_carried_out', '2026-07', 6],
+      ['withdrawal_carried_out', '2026-08', '<5'],
+      ['withdrawal_carried_out', '2026-09', 5],
+      ['withdrawn', '2026-07', '<5'],
+    ]);
+    const withoutDate = buildTransparencyReport(
+      {
+        sites: [],
+        cameras: [],
+        searches: [],
+        contacts: [],
+        changeRequests: times(5, () => ({ ...applied(JULY), processed_at: null })),
+      },
+      Date.UTC(2026, 9, 1),
+    ).tables.find((t) => t.id === 'withdrawals_expiries_by_month')?.rows;
+    expect(withoutDate).toEqual([['withdrawal_carried_out', 'unknown', 5]]);
   });
 
   it('writes CSV with a header and quotes only where needed', () => {

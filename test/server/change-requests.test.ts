@@ -247,13 +247,21 @@ describe('change requests', () => {
     expect(row.confirm_due_at).toBeGreaterThan(Date.now() + 300 * 86_400_000);
   });
 
-  it('withdraws: the site, its cameras and every request naming it are gone', async () => {
+  it('withdraws: the site, its cameras, contact entries and other requests go; the withdrawal stays, wiped', async () => {
     const { reference, code, siteGuid } = await register(server);
-    await request(server, {
+    server.db
+      .prepare(
+        `INSERT INTO contact_log (GlobalID, site_guid, case_number, contact_method, outcome)
+         VALUES (?, ?, 'CASE-W-1', 'phone', 'no_answer')`,
+      )
+      .run(guid(), siteGuid);
+    const refused = await request(server, {
       registration_ref: reference,
       manage_code: 'NOPE-NOPE-NOPE-NOPE',
       request_type: 'reconfirm',
     });
+    expect(refused.success).toBe(false);
+    const before = Date.now();
     const result = await request(server, {
       registration_ref: reference,
       manage_code: code,
@@ -267,12 +275,46 @@ describe('change requests', () => {
       0,
     );
     expect(
-      count(
-        server,
-        'SELECT COUNT(*) AS n FROM change_requests WHERE registration_ref = ?',
-        reference,
-      ),
+      count(server, 'SELECT COUNT(*) AS n FROM contact_log WHERE site_guid = ?', siteGuid),
     ).toBe(0);
+    const kept = server.db
+      .prepare(
+        `SELECT "OBJECTID" AS id, request_type, request_status, result, manage_code, payload,
+                processed_at FROM change_requests WHERE registration_ref = ?`,
+      )
+      .all(reference) as { processed_at: number }[];
+    expect(kept).toEqual([
+      {
+        id: result.objectId,
+        request_type: 'withdraw',
+        request_status: 'applied',
+        result: 'WITHDRAWN',
+        manage_code: null,
+        payload: null,
+        processed_at: expect.any(Number) as number,
+      },
+    ]);
+    expect(kept[0]?.processed_at).toBeGreaterThanOrEqual(before);
+    expect(kept[0]?.processed_at).toBeLessThanOrEqual(Date.now());
+
+    // Withdrawing again: the reference is gone, answered as a wrong code; nothing more counts.
+    const again = await request(server, {
+      registration_ref: reference,
+      manage_code: code,
+      request_type: 'withdraw',
+    });
+    expect(again).toMatchObject({ success: false, error: { code: 403, appCode: 'FORBIDDEN' } });
+    expect(
+      server.db
+        .prepare(
+          `SELECT request_status, result FROM change_requests
+             WHERE registration_ref = ? ORDER BY "OBJECTID"`,
+        )
+        .all(reference),
+    ).toEqual([
+      { request_status: 'applied', result: 'WITHDRAWN' },
+      { request_status: 'rejected', result: 'BAD_CODE' },
+    ]);
   });
 });
 
@@ -290,11 +332,25 @@ describe('change requests left for the processing job', () => {
       expect(
         count(server, 'SELECT COUNT(*) AS n FROM sites WHERE registration_ref = ?', reference),
       ).toBe(1);
-      const outcomes = processPendingChangeRequests(server.db);
+      const outcomes = processPendingChangeRequests(server.db, { now: Date.UTC(2026, 6, 4) });
       expect(outcomes).toEqual([{ status: 'applied', requestType: 'withdraw' }]);
       expect(
         count(server, 'SELECT COUNT(*) AS n FROM sites WHERE registration_ref = ?', reference),
       ).toBe(0);
+      expect(
+        server.db
+          .prepare(
+            `SELECT request_status, result, manage_code, payload, processed_at
+               FROM change_requests WHERE "OBJECTID" = ?`,
+          )
+          .get(result.objectId),
+      ).toEqual({
+        request_status: 'applied',
+        result: 'WITHDRAWN',
+        manage_code: null,
+        payload: null,
+        processed_at: Date.UTC(2026, 6, 4),
+      });
     } finally {
       await server.close();
     }

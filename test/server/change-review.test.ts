@@ -365,7 +365,7 @@ describe('review rules at the processor', () => {
     expect(site(reference)).toEqual({ phone: '+18165550100', status: 'verified' });
   });
 
-  it('re-confirms and withdraws a verified site at once; a withdrawal takes held updates with it', async () => {
+  it('re-confirms and withdraws a verified site at once; a withdrawal takes held updates with it and keeps only itself, wiped', async () => {
     const { reference, code } = await register(server);
     server.db
       .prepare("UPDATE sites SET status = 'verified' WHERE registration_ref = ?")
@@ -382,7 +382,7 @@ describe('review rules at the processor', () => {
     expect([held, reconfirm, withdraw].map((id) => requestRow(server.db, id))).toEqual([
       undefined,
       undefined,
-      undefined,
+      { request_status: 'applied', result: 'WITHDRAWN', manage_code: null, payload: null },
     ]);
   });
 
@@ -664,5 +664,34 @@ describe('a change request sent again gets the answer it got first (problem 3)',
     expect([held.first.success, held.second.success]).toEqual([true, true]);
     expect(held.second.objectId).toBe(held.first.objectId);
     expect(requestsFor(reference)).toEqual({ n: 2 });
+  });
+
+  it('accepts a withdrawal again without a second row; a new withdrawal of it is a wrong code', async () => {
+    const { reference, code } = await register(server);
+    const withdrawal = { registration_ref: reference, manage_code: code, request_type: 'withdraw' };
+    const { first, second } = await twice(withdrawal);
+    expect([first.success, second.success]).toEqual([true, true]);
+    expect(second.objectId).toBe(first.objectId);
+    expect(requestsFor(reference)).toEqual({ n: 1 });
+    expect(requestRow(server.db, first.objectId)).toEqual({
+      request_status: 'applied',
+      result: 'WITHDRAWN',
+      manage_code: null,
+      payload: null,
+    });
+    const fresh = await request(
+      server,
+      { GlobalID: guid(), ...withdrawal },
+      { useGlobalIds: 'true' },
+    );
+    expect(fresh).toMatchObject({ success: false, error: { code: 403 } });
+    expect(
+      server.db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM change_requests
+             WHERE registration_ref = ? AND request_type = 'withdraw' AND request_status = 'applied'`,
+        )
+        .get(reference),
+    ).toEqual({ n: 1 });
   });
 });

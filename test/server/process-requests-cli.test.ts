@@ -111,7 +111,7 @@ const site = (reference: string) =>
     .get(reference) as Json | undefined;
 
 describe('ccr process-requests over HTTP', () => {
-  it('applies a withdrawal made through the public view: every row goes, the resident is told in Spanish', async () => {
+  it('applies a withdrawal made through the public view: the site’s rows go, the withdrawal stays wiped, the resident is told in Spanish', async () => {
     const email = 'ana.retiro@example.org';
     const reg = await register({
       email,
@@ -140,6 +140,12 @@ describe('ccr process-requests over HTTP', () => {
       manage_code: reg.manageCode,
       request_type: 'withdraw',
     });
+    // Sent after the withdrawal: it goes with the site, unprocessed.
+    const later = await changeRequest({
+      registration_ref: reg.reference,
+      manage_code: reg.manageCode,
+      request_type: 'reconfirm',
+    });
     const rows = () => ({
       sites: count('SELECT COUNT(*) AS n FROM sites WHERE "GlobalID" = ?', reg.siteGuid),
       cameras: count('SELECT COUNT(*) AS n FROM cameras WHERE site_guid = ?', reg.siteGuid),
@@ -150,17 +156,32 @@ describe('ccr process-requests over HTTP', () => {
       ),
     });
     // Stored and left pending: on its own the service never applies it.
-    expect(rows()).toEqual({ sites: 1, cameras: 2, contacts: 1, requests: 1 });
+    expect(rows()).toEqual({ sites: 1, cameras: 2, contacts: 1, requests: 2 });
     expect(requestRow(withdrawal)).toMatchObject({ request_status: 'pending' });
 
+    const before = Date.now();
     const run = await ccr(processArgs());
+    const after = Date.now();
     expect(run.code).toBe(0);
     expect(run.out).toEqual([
       'Review decisions carried out: 0 (0 applied, 0 rejected by an analyst, 0 no longer valid, 0 for a site that is gone, 0 never held for review).',
       'Change requests processed: 1: 1 applied (0 updates, 0 re-confirmations, 1 withdrawal), 0 held for review, 0 refused (0 wrong code, 0 invalid changes).',
       'E-mails to residents: 1 sent, 0 failed, 0 with no address on file.',
     ]);
-    expect(rows()).toEqual({ sites: 0, cameras: 0, contacts: 0, requests: 0 });
+    // Only the withdrawal is left, settled with no code and no payload: it counts withdrawals.
+    expect(rows()).toEqual({ sites: 0, cameras: 0, contacts: 0, requests: 1 });
+    expect(requestRow(later)).toBeUndefined();
+    expect(requestRow(withdrawal)).toEqual({
+      request_status: 'applied',
+      result: 'WITHDRAWN',
+      manage_code: null,
+      payload: null,
+    });
+    const { processed_at: processedAt } = server.db
+      .prepare('SELECT processed_at FROM change_requests WHERE "OBJECTID" = ?')
+      .get(withdrawal) as { processed_at: number };
+    expect(processedAt).toBeGreaterThanOrEqual(before);
+    expect(processedAt).toBeLessThanOrEqual(after);
 
     const [mail, ...more] = smtp.to(email);
     expect(more).toEqual([]);
@@ -174,6 +195,33 @@ describe('ccr process-requests over HTTP', () => {
     expect(run.out.join('\n')).not.toMatch(
       new RegExp(`${email}|${reg.reference}|${reg.manageCode}`),
     );
+
+    // Withdrawing again: the reference is gone, refused as a wrong code with nobody to tell;
+    // still one withdrawal carried out.
+    const again = await changeRequest({
+      registration_ref: reg.reference,
+      manage_code: reg.manageCode,
+      request_type: 'withdraw',
+    });
+    const second = await processJson();
+    expect(second.report).toMatchObject({
+      requests: { applied: { withdraw: 0 }, refused: { BAD_CODE: 1 } },
+      mail: { sent: 0 },
+    });
+    expect(requestRow(again)).toEqual({
+      request_status: 'rejected',
+      result: 'BAD_CODE',
+      manage_code: null,
+      payload: null,
+    });
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM change_requests
+           WHERE registration_ref = ? AND request_type = 'withdraw' AND request_status = 'applied'`,
+        reg.reference,
+      ),
+    ).toBe(1);
+    expect(smtp.to(email)).toHaveLength(1);
   });
 
   it('refuses wrong codes: nothing changes, codes are wiped, the owner hears once', async () => {

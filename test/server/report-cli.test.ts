@@ -13,6 +13,7 @@ import {
   SUPPRESSION_THRESHOLD,
   type TransparencyReport,
 } from '../../src/core/report/transparency-report.js';
+import { hashManageCode } from '../../src/core/change-requests/manage-code-hash.js';
 import { SITES } from '../../src/core/schema/registry-schema.js';
 import { tableName } from '../../src/server/db/registry-tables.js';
 import { seedDatabase } from '../../src/server/seed/seed-database.js';
@@ -95,6 +96,30 @@ beforeAll(async () => {
     { features: [...Array(6).fill(contact('footage_received')), contact('declined')] },
     analyst,
   );
+  // Five registrants (not the canary) withdraw through the public view, one of them twice.
+  const CODE = 'K7M2-9QXP-3HTD-W4RA';
+  const withdrawing = server.db
+    .prepare(
+      `SELECT registration_ref AS ref FROM ${tableName(SITES)}
+         WHERE contact_name NOT LIKE ? ORDER BY "OBJECTID" LIMIT 5`,
+    )
+    .all(`%${CANARY}%`) as { ref: string }[];
+  for (const { ref } of withdrawing)
+    server.db
+      .prepare(`UPDATE ${tableName(SITES)} SET manage_code_hash = ? WHERE registration_ref = ?`)
+      .run(hashManageCode(ref, CODE), ref);
+  const withdraw = (ref: string) =>
+    fetch(`${server.service('CommunityCameras_public')}/4/addFeatures`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        f: 'json',
+        features: JSON.stringify([
+          { attributes: { registration_ref: ref, manage_code: CODE, request_type: 'withdraw' } },
+        ]),
+      }),
+    }).then(async (r) => ((await r.json()) as { addResults: { success: boolean }[] }).addResults);
+  for (const { ref } of withdrawing) expect(await withdraw(ref)).toMatchObject([{ success: true }]);
+  expect(await withdraw(withdrawing[0]?.ref as string)).toMatchObject([{ success: false }]);
   out = mkdtempSync(join(tmpdir(), 'ccr-report-'));
 });
 afterAll(async () => {
@@ -179,6 +204,18 @@ describe('ccr report', () => {
     expect(contacts).toEqual([
       ['declined', SUPPRESSED],
       ['footage_received', 6],
+    ]);
+    // The five withdrawals carried out, in the month they were carried out (the repeat is not).
+    const months = server.db
+      .prepare(
+        `SELECT DISTINCT strftime('%Y-%m', processed_at / 1000, 'unixepoch') AS month
+           FROM change_requests WHERE request_type = 'withdraw' AND request_status = 'applied'`,
+      )
+      .all() as { month: string }[];
+    expect(months).toHaveLength(1);
+    const endings = report.tables.find((t) => t.id === 'withdrawals_expiries_by_month')?.rows ?? [];
+    expect(endings.filter((r) => r[0] === 'withdrawal_carried_out')).toEqual([
+      ['withdrawal_carried_out', months[0]?.month, 5],
     ]);
   });
 

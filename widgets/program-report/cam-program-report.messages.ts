@@ -63,8 +63,9 @@ const EN: ProgramReportMessages = {
     unassigned: 'No district',
     unknown: 'Unknown',
     expired: 'Expired',
-    withdrawn: 'Withdrawn',
-    withdrawal_requested: 'Withdrawal requested',
+    withdrawn: 'Marked withdrawn, still on record',
+    withdrawal_carried_out: 'Withdrawn at the registrant’s request',
+    withdrawal_requested: 'Withdrawal requested, not yet carried out',
   },
   district: (name) => `District ${name}`,
   emptyTable: 'Nothing to count yet.',
@@ -72,7 +73,7 @@ const EN: ProgramReportMessages = {
   notes: [
     'Months are calendar months in UTC; a registration counts in the month it was made.',
     'Registrations and cameras are those on record now, whatever their status.',
-    'A withdrawal deletes the registration and its requests at once, so withdrawals carried out are not counted; withdrawal requests still on record (waiting or refused) are. Expired registrations are counted until they are deleted.',
+    'A withdrawal deletes the registration at once; its request is kept with nothing that names anyone, and counts in the month the withdrawal was carried out. Withdrawal requests still waiting count in the month they were sent; refused requests are not counted. Expired registrations are counted until they are deleted.',
     'No totals are shown, so a count shown as “fewer than 5” cannot be worked out from the others.',
   ],
 };
@@ -110,8 +111,9 @@ const ES: ProgramReportMessages = {
     unassigned: 'Sin distrito',
     unknown: 'Desconocido',
     expired: 'Vencido',
-    withdrawn: 'Retirado',
-    withdrawal_requested: 'Retiro solicitado',
+    withdrawn: 'Marcado como retirado, aún en el registro',
+    withdrawal_carried_out: 'Retirado a petición del registrante',
+    withdrawal_requested: 'Retiro solicitado, aún no realizado',
   },
   district: (name) => `Distrito ${name}`,
   emptyTable: 'Aún no hay nada que contar.',
@@ -119,7 +121,7 @@ const ES: ProgramReportMessages = {
   notes: [
     'Los meses son meses naturales en UTC; un registro cuenta en el mes en que se hizo.',
     'Los registros y las cámaras son los que constan hoy, sea cual sea su estado.',
-    'Un retiro borra el registro y sus solicitudes de inmediato, así que los retiros realizados no se cuentan; sí las solicitudes de retiro que constan (pendientes o rechazadas). Los registros vencidos se cuentan hasta que se borran.',
+    'Un retiro borra el registro de inmediato; su solicitud se conserva sin nada que identifique a nadie y cuenta en el mes en que se realizó el retiro. Las solicitudes de retiro aún pendientes cuentan en el mes en que se enviaron; las rechazadas no se cuentan. Los registros vencidos se cuentan hasta que se borran.',
     'No se muestran totales, así que una cifra mostrada como «menos de 5» no puede deducirse de las demás.',
   ],
 };

@@ -10,6 +10,11 @@ import {
   type LonLat,
   type PayloadResult,
 } from '../registration/change-request.js';
+import {
+  resolveCameraChanges,
+  type CameraEdits,
+  type StoredCamera,
+} from '../registration/camera-changes.js';
 import { CONFIRMATION_INTERVAL_DAYS, SITES } from '../schema/registry-schema.js';
 import {
   crossFieldIssues,
@@ -25,6 +30,9 @@ export type Values = Record<string, AttributeValue>;
 
 /** `result` of a held update; only a request holding it can be approved. */
 export const IN_REVIEW = 'IN_REVIEW';
+
+/** `result` of a withdrawal carried out: the one request row a withdrawal keeps. */
+export const WITHDRAWN = 'WITHDRAWN';
 
 /** ChangeRequests rows still to be checked, oldest first by OBJECTID. */
 export const PENDING_REQUESTS_WHERE = "request_status = 'pending'";
@@ -83,13 +91,21 @@ export interface SiteChange {
   readonly location?: LonLat;
   /** The site's whole camera list, replacing the stored one; absent leaves the cameras. */
   readonly cameras?: readonly NewCamera[];
+  /**
+   * Single cameras to change (only the fields named), add and remove, by OBJECTID; the
+   * others stay as they are. Added cameras carry their `status`; the site and GlobalID are
+   * the caller's.
+   */
+  readonly cameraEdits?: CameraEdits;
 }
 
 /**
  * What to do with one pending change request:
  * - `refuse`: write `request` to the request row, nothing else;
- * - `withdraw`: hard-delete the site, its cameras, its contact entries and every change
- *   request naming its reference (this one included);
+ * - `withdraw`: hard-delete the site, its cameras, its contact entries and every other change
+ *   request naming its reference, and write `request` to this one: kept, settled, code and
+ *   payload wiped, as the count of withdrawals carried out (its `registration_ref` is a
+ *   random reference that identifies no one once the site is gone);
  * - `reconfirm` and `update`: write `change` to the site and `request` to the request row;
  * - `hold`: write `request` to the request row (the payload stays for the analyst).
  */
@@ -100,7 +116,7 @@ export type ChangeDecision =
       readonly issues: readonly ValidationIssue[];
       readonly request: RequestSettlement;
     }
-  | { readonly action: 'withdraw' }
+  | { readonly action: 'withdraw'; readonly request: RequestSettlement }
   | {
       readonly action: 'reconfirm';
       readonly change: SiteChange;
@@ -117,6 +133,11 @@ export interface ChangeRequestInput {
    * site's hash; undefined for a wrong code and for an unknown reference alike.
    */
   readonly site: Readonly<Values> | undefined;
+  /**
+   * The site's stored cameras, when {@link needsStoredCameras} says the request needs them
+   * (an update naming single cameras); otherwise not read.
+   */
+  readonly cameras?: readonly StoredCamera[];
   /** Epoch milliseconds. */
   readonly now: number;
   /** Days from a confirmation to the next due date; {@link CONFIRMATION_INTERVAL_DAYS} by default. */
@@ -134,22 +155,54 @@ export function settled(
 
 type ValidUpdate = Extract<PayloadResult, { ok: true }>;
 
-/** Parses and validates an update's payload against the site as it is stored now. */
+function parsePayload(payload: unknown): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(typeof payload === 'string' ? payload : '{}') };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Whether deciding this request needs the site's stored cameras: an update whose payload
+ * names single cameras (`cameraChanges`). Callers look them up only then.
+ */
+export function needsStoredCameras(request: {
+  readonly requestType: unknown;
+  readonly payload: unknown;
+}): boolean {
+  if (request.requestType !== 'update') return false;
+  const parsed = parsePayload(request.payload);
+  return (
+    parsed.ok &&
+    typeof parsed.value === 'object' &&
+    parsed.value !== null &&
+    'cameraChanges' in parsed.value
+  );
+}
+
+/**
+ * Parses and validates an update's payload against the site as it is stored now, and its
+ * single-camera changes against the site's stored cameras (required when it has any).
+ */
 export function checkUpdate(
   stored: Readonly<Values>,
   payload: unknown,
-): { ok: true; value: ValidUpdate } | { ok: false; issues: readonly ValidationIssue[] } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(typeof payload === 'string' ? payload : '{}');
-  } catch {
-    return { ok: false, issues: [{ field: 'payload', code: IssueCode.WrongType }] };
-  }
-  const checked = validateChangePayload(parsed);
+  cameras?: readonly StoredCamera[],
+):
+  | { ok: true; value: ValidUpdate; cameraEdits?: CameraEdits }
+  | { ok: false; issues: readonly ValidationIssue[] } {
+  const parsed = parsePayload(payload);
+  if (!parsed.ok) return { ok: false, issues: [{ field: 'payload', code: IssueCode.WrongType }] };
+  const checked = validateChangePayload(parsed.value);
   if (!checked.ok) return { ok: false, issues: checked.issues };
   const cross = crossFieldIssues(SITES, { ...stored, ...checked.site });
   if (cross.length > 0) return { ok: false, issues: cross };
-  return { ok: true, value: checked };
+  if (!checked.cameraChanges) return { ok: true, value: checked };
+  if (!cameras) throw new RangeError('cameraChanges need the stored cameras');
+  const resolved = resolveCameraChanges(cameras, checked.cameraChanges);
+  if (!resolved.ok) return { ok: false, issues: resolved.issues };
+  return { ok: true, value: checked, cameraEdits: resolved.value };
 }
 
 /**
@@ -178,7 +231,7 @@ function confirmation(stored: Readonly<Values>, now: number, intervalDays: numbe
 /** The change a validated update makes: its values, a confirmation, its point and cameras. */
 function updateChange(
   stored: Readonly<Values>,
-  update: ValidUpdate,
+  { value: update, cameraEdits }: { value: ValidUpdate; cameraEdits?: CameraEdits },
   now: number,
   intervalDays: number,
 ): SiteChange {
@@ -194,6 +247,17 @@ function updateChange(
             attributes: { ...camera.attributes, status: 'active' },
             location: camera.location,
           })),
+        }
+      : {}),
+    ...(cameraEdits
+      ? {
+          cameraEdits: {
+            ...cameraEdits,
+            adds: cameraEdits.adds.map((camera) => ({
+              attributes: { ...camera.attributes, status: 'active' },
+              location: camera.location,
+            })),
+          },
         }
       : {}),
   };
@@ -221,7 +285,7 @@ export function decideChangeRequest(input: ChangeRequestInput): ChangeDecision {
   if (!site) return refuse('BAD_CODE');
   switch (input.request.requestType) {
     case 'withdraw':
-      return { action: 'withdraw' };
+      return { action: 'withdraw', request: settled('applied', WITHDRAWN, now) };
     case 'reconfirm':
       return {
         action: 'reconfirm',
@@ -229,7 +293,7 @@ export function decideChangeRequest(input: ChangeRequestInput): ChangeDecision {
         request: settled('applied', 'RECONFIRMED', now),
       };
     case 'update': {
-      const checked = checkUpdate(site, input.request.payload);
+      const checked = checkUpdate(site, input.request.payload, input.cameras);
       if (!checked.ok) return refuse('INVALID_CHANGES', checked.issues);
       if (updateNeedsReview(site)) {
         // Officers keep the verified version until an analyst approves this one.
@@ -245,7 +309,7 @@ export function decideChangeRequest(input: ChangeRequestInput): ChangeDecision {
       }
       return {
         action: 'update',
-        change: updateChange(site, checked.value, now, intervalDays),
+        change: updateChange(site, checked, now, intervalDays),
         request: settled('applied', 'UPDATED', now),
       };
     }
@@ -296,6 +360,8 @@ export interface ReviewInput {
   };
   /** The stored attributes of the site its reference names; undefined when it is gone. */
   readonly site: Readonly<Values> | undefined;
+  /** The site's stored cameras, when {@link needsStoredCameras} says so. */
+  readonly cameras?: readonly StoredCamera[];
   readonly now: number;
   readonly confirmationIntervalDays?: number;
 }
@@ -319,11 +385,11 @@ export function decideReview(input: ReviewInput): ReviewDecision | undefined {
   if (!held) return decided('NOT_IN_REVIEW', 'rejected');
   if (!site) return decided('SITE_GONE', 'rejected');
   // Checked again: the site may have changed since the request was held.
-  const checked = checkUpdate(site, request.payload);
+  const checked = checkUpdate(site, request.payload, input.cameras);
   if (!checked.ok) return decided('REVIEW_INVALID', 'rejected');
   const intervalDays = input.confirmationIntervalDays ?? CONFIRMATION_INTERVAL_DAYS;
   return {
     ...decided('UPDATED', 'applied'),
-    change: updateChange(site, checked.value, now, intervalDays),
+    change: updateChange(site, checked, now, intervalDays),
   };
 }

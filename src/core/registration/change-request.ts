@@ -1,4 +1,9 @@
 import { CAMERAS, SITES } from '../schema/registry-schema.js';
+import {
+  checkCameraChanges,
+  type CameraChange,
+  type CheckedCameraChange,
+} from './camera-changes.js';
 import type { CameraAttributes, SiteAttributes } from '../schema/registry-types.js';
 import {
   validateAttributes,
@@ -15,7 +20,9 @@ export interface LonLat {
 /**
  * What a registrant asks to change, carried as JSON in `ChangeRequests.payload`.
  * `site` replaces only the fields it names; `cameras`, when present, replaces the
- * site's whole camera list (residents cannot read what is stored, so they restate it).
+ * site's whole camera list (residents cannot read what is stored, so they restate it);
+ * `cameraChanges` instead changes, adds or removes single cameras, naming each by its label
+ * or position, and leaves the others as they are (never both in one request).
  * Once a site has been verified, an update is held (`request_status` `review`, payload
  * kept) until an analyst approves it; officers see the verified version meanwhile.
  */
@@ -26,6 +33,7 @@ export interface ChangeRequestPayload {
     readonly attributes: Partial<CameraAttributes>;
     readonly location: LonLat;
   }[];
+  readonly cameraChanges?: readonly CameraChange[];
 }
 
 /** Site fields a registrant may change after registering (not the reference or hash). */
@@ -55,6 +63,8 @@ export type PayloadResult =
         attributes: Record<string, AttributeValue>;
         location: LonLat;
       }[];
+      /** Checked against the schema; matched against the stored cameras by the processor. */
+      readonly cameraChanges?: readonly CheckedCameraChange[];
     }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
 
@@ -111,11 +121,20 @@ export function validateChangePayload(raw: unknown): PayloadResult {
       });
     }
   }
+  let cameraChanges: readonly CheckedCameraChange[] | undefined;
+  if (payload.cameraChanges !== undefined) {
+    if (payload.cameras !== undefined)
+      issues.push({ field: 'cameraChanges', code: 'NOT_EDITABLE' });
+    const checked = checkCameraChanges(payload.cameraChanges);
+    if (checked.ok) cameraChanges = checked.value;
+    else issues.push(...checked.issues);
+  }
   if (issues.length > 0 || !siteResult.ok) return { ok: false, issues };
   return {
     ok: true,
     site: siteResult.value,
     ...(payload.location ? { location: payload.location } : {}),
     ...(payload.cameras ? { cameras } : {}),
+    ...(cameraChanges ? { cameraChanges } : {}),
   };
 }

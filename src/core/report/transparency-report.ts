@@ -109,9 +109,11 @@ function countBy(
  *   status; a camera counts in its site's district);
  * - officer searches by purpose and month (SearchAudit, append only, so complete);
  * - officer contacts by outcome;
- * - withdrawals and expiries by month: sites marked expired (by due date) or withdrawn, and
- *   withdrawal requests still on record. A withdrawal processed as residents are promised
- *   deletes the site and the request with it, so those are not counted here (see `notes`).
+ * - withdrawals and expiries by month: withdrawals carried out (a withdrawal deletes the
+ *   site and keeps only its own request, settled `applied`, counted by the month it was
+ *   carried out), withdrawal requests still waiting (by the month sent), and sites marked
+ *   expired (by due date) or withdrawn. A refused withdrawal (a wrong code, or a reference
+ *   already withdrawn) is not counted.
  */
 export function buildTransparencyReport(input: ReportInput, now: number): TransparencyReport {
   const districtOf = new Map<string, string>();
@@ -160,8 +162,11 @@ export function buildTransparencyReport(input: ReportInput, now: number): Transp
         .filter((s) => s.status === 'withdrawn')
         .map((s) => ['withdrawn', monthOf(s.EditDate)]),
       ...input.changeRequests
-        .filter((r) => r.request_type === 'withdraw')
-        .map((r) => ['withdrawal_requested', monthOf(r.processed_at ?? r.CreationDate)]),
+        .filter((r) => r.request_type === 'withdraw' && r.request_status === 'applied')
+        .map((r) => ['withdrawal_carried_out', monthOf(r.processed_at)]),
+      ...input.changeRequests
+        .filter((r) => r.request_type === 'withdraw' && r.request_status === 'pending')
+        .map((r) => ['withdrawal_requested', monthOf(r.CreationDate)]),
     ],
   );
   return {
@@ -172,7 +177,7 @@ export function buildTransparencyReport(input: ReportInput, now: number): Transp
     notes: [
       `Counts from 1 to ${SUPPRESSION_THRESHOLD - 1} are shown as "${SUPPRESSED}"; no totals are shown, so they cannot be worked out.`,
       'Months are calendar months in UTC.',
-      'A withdrawal deletes the registration and its request, so withdrawals carried out are not in these figures; expired registrations are counted until they are purged.',
+      'A withdrawal deletes the registration; its request is kept, with nothing that names anyone, and counted in the month the withdrawal was carried out. Withdrawal requests still waiting count in the month they were sent; refused ones are not counted. Expired registrations are counted until they are purged.',
     ],
   };
 }

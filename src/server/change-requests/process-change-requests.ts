@@ -8,6 +8,7 @@
 import {
   decideChangeRequest,
   decideReview,
+  needsStoredCameras,
   outcomeOf,
   PENDING_REQUESTS_WHERE,
   REVIEW_DECISIONS_WHERE,
@@ -18,6 +19,7 @@ import {
   type SiteChange,
 } from '../../core/change-requests/change-decision.js';
 import { manageCodeMatches } from '../../core/change-requests/manage-code-hash.js';
+import type { StoredCamera } from '../../core/registration/camera-changes.js';
 import { CAMERAS, CHANGE_REQUESTS, CONTACT_LOG, SITES } from '../../core/schema/registry-schema.js';
 import { normalizeReference } from '../../core/registration/registration-codes.js';
 import { errorCodeFromArcgis, type ErrorCode } from '../../core/errors.js';
@@ -103,6 +105,7 @@ function applyChange(
 ): void {
   updateRow(db, SITES, siteId, { ...change.site, EditDate: now }, change.location);
   if (change.cameras) replaceCameras(db, siteGuid, change.cameras, now);
+  if (change.cameraEdits) editCameras(db, siteGuid, change.cameraEdits, now);
   if (placement)
     refreshSiteDerivedValues(db, placement, siteGuid, {
       moved: change.location !== undefined,
@@ -133,15 +136,69 @@ function replaceCameras(
   }
 }
 
-/** Hard-deletes a site, its cameras and contact entries, and every request naming it. */
-function withdraw(db: Database, siteId: number, siteGuid: string, reference: string): void {
-  prepared(db, `DELETE FROM ${tableName(CAMERAS)} WHERE site_guid = ?`).run(siteGuid);
-  prepared(db, `DELETE FROM ${tableName(CONTACT_LOG)} WHERE site_guid = ?`).run(siteGuid);
-  prepared(db, `DELETE FROM ${tableName(SITES)} WHERE "OBJECTID" = ?`).run(siteId);
-  prepared(db, `DELETE FROM ${tableName(CHANGE_REQUESTS)} WHERE registration_ref = ?`).run(
-    reference,
-  );
-  forgetReference(db, reference);
+/** Changes, adds and removes single cameras of a site; the others are not touched. */
+function editCameras(
+  db: Database,
+  siteGuid: string,
+  edits: NonNullable<SiteChange['cameraEdits']>,
+  now: number,
+): void {
+  for (const camera of edits.updates)
+    updateRow(db, CAMERAS, camera.id, { ...camera.attributes, EditDate: now }, camera.location);
+  for (const id of edits.deletes) deleteRow(db, CAMERAS, id);
+  for (const camera of edits.adds)
+    insertRow(
+      db,
+      CAMERAS,
+      {
+        ...camera.attributes,
+        site_guid: siteGuid,
+        GlobalID: newGlobalId(),
+        CreationDate: now,
+        EditDate: now,
+      },
+      camera.location,
+    );
+}
+
+/** The site's cameras, first registered first, for a request naming single cameras. */
+function storedCameras(
+  db: Database,
+  request: { requestType: unknown; payload: unknown },
+  siteGuid: unknown,
+): StoredCamera[] | undefined {
+  if (typeof siteGuid !== 'string' || !needsStoredCameras(request)) return undefined;
+  const rows = prepared(
+    db,
+    `SELECT "OBJECTID" AS id FROM ${tableName(CAMERAS)} WHERE site_guid = ? ORDER BY "OBJECTID"`,
+  ).all(siteGuid) as { id: number }[];
+  return rows.flatMap(({ id }) => {
+    const row = getRow(db, CAMERAS, id);
+    return row ? [{ id, attributes: row.attributes }] : [];
+  });
+}
+
+/**
+ * Hard-deletes a site, its cameras and contact entries, and every other request naming it;
+ * the withdrawal request itself is kept, settled with its code and payload wiped, as the
+ * count of withdrawals carried out. Its `registration_ref` stays: a random reference that
+ * identifies no one once the site is gone.
+ */
+function withdraw(
+  db: Database,
+  site: { id: number; guid: string; reference: string },
+  requestId: number,
+  settlement: RequestSettlement,
+): void {
+  prepared(db, `DELETE FROM ${tableName(CAMERAS)} WHERE site_guid = ?`).run(site.guid);
+  prepared(db, `DELETE FROM ${tableName(CONTACT_LOG)} WHERE site_guid = ?`).run(site.guid);
+  prepared(db, `DELETE FROM ${tableName(SITES)} WHERE "OBJECTID" = ?`).run(site.id);
+  prepared(
+    db,
+    `DELETE FROM ${tableName(CHANGE_REQUESTS)} WHERE registration_ref = ? AND "OBJECTID" <> ?`,
+  ).run(site.reference, requestId);
+  settle(db, requestId, settlement);
+  forgetReference(db, site.reference);
 }
 
 /**
@@ -178,9 +235,11 @@ export function processChangeRequest(
     const matched =
       site !== undefined && manageCodeMatches(reference, request.manage_code ?? '', site.hash);
     const stored = matched ? getRow(db, SITES, site.id) : undefined;
+    const asked = { requestType: request.request_type, payload: request.payload };
     const decision = decideChangeRequest({
-      request: { requestType: request.request_type, payload: request.payload },
+      request: asked,
       site: stored?.attributes,
+      cameras: storedCameras(db, asked, stored?.attributes.GlobalID),
       now,
     });
     if (!site || !stored) recordFailure(db, reference, client, now);
@@ -188,7 +247,13 @@ export function processChangeRequest(
     const siteGuid = stored?.attributes.GlobalID as string;
     switch (decision.action) {
       case 'withdraw':
-        if (site) withdraw(db, site.id, siteGuid, reference);
+        if (site)
+          withdraw(
+            db,
+            { id: site.id, guid: siteGuid, reference },
+            request.OBJECTID,
+            decision.request,
+          );
         break;
       case 'reconfirm':
       case 'update':
@@ -229,6 +294,11 @@ function settleReview(
         payload: request.payload,
       },
       site: stored?.attributes,
+      cameras: storedCameras(
+        db,
+        { requestType: request.request_type, payload: request.payload },
+        stored?.attributes.GlobalID,
+      ),
       now,
     });
     if (!decision) return undefined;
