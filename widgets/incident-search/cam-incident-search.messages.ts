@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../src/core/errors.js';
-import type { CanvassColumn } from '../../src/core/search/canvass-rows.js';
+import type { CanvassColumn, SheetColumn } from '../../src/core/search/canvass-rows.js';
 import type { FootageUrgency } from '../../src/core/search/footage-deadline.js';
 import type { SortKey, Visibility } from '../../src/core/search/rank-cameras.js';
 import type {
@@ -149,6 +149,15 @@ export interface IncidentSearchMessages {
   printHeading: (caseNumber: string) => string;
   printMeta: { purpose: string; location: string; time: string; radius: string; generated: string };
   csvHeaders: Record<CanvassColumn, string>;
+  /** The printed canvass sheet: one row per site. */
+  sheet: {
+    headers: Record<SheetColumn, string>;
+    cameraCount: (count: number) => string;
+    /** Says in what order the sites are listed (the list's sort, by name). */
+    order: (sort: string) => string;
+    /** The browser blocked the sheet's window. */
+    blocked: string;
+  };
   errors: Record<ErrorCode, string>;
   unknownError: string;
 }
@@ -348,6 +357,26 @@ const en: IncidentSearchMessages = {
     footageStatus: 'Footage',
     lastConfirmed: 'Last confirmed',
     outcome: 'Latest outcome',
+  },
+  sheet: {
+    headers: {
+      order: '#',
+      site: 'Site',
+      cameras: 'Cameras',
+      closest: 'Closest',
+      footage: 'Footage',
+      contact: 'Contact',
+      phone: 'Phone',
+      bestHours: 'Best time',
+      language: 'Language',
+      logged: 'Logged so far',
+      outcome: 'Outcome',
+      notes: 'Notes',
+    },
+    cameraCount: (count) => (count === 1 ? '1 camera' : `${count} cameras`),
+    order: (sort) => `Sites in the order of the list: ${sort}`,
+    blocked:
+      'The canvass sheet opens in a window of its own, and the browser blocked it. Allow pop-up windows for this site, then press Print again.',
   },
   errors: {
     INVALID_INPUT: 'Some of the search details are missing or not valid.',
@@ -564,6 +593,26 @@ const es: IncidentSearchMessages = {
     footageStatus: 'Video',
     lastConfirmed: 'Última confirmación',
     outcome: 'Último resultado',
+  },
+  sheet: {
+    headers: {
+      order: 'N.º',
+      site: 'Sitio',
+      cameras: 'Cámaras',
+      closest: 'Más cercana',
+      footage: 'Video',
+      contact: 'Contacto',
+      phone: 'Teléfono',
+      bestHours: 'Mejor hora',
+      language: 'Idioma',
+      logged: 'Registrado hasta ahora',
+      outcome: 'Resultado',
+      notes: 'Notas',
+    },
+    cameraCount: (count) => (count === 1 ? '1 cámara' : `${count} cámaras`),
+    order: (sort) => `Sitios en el orden de la lista: ${sort}`,
+    blocked:
+      'La hoja de visitas se abre en una ventana propia y el navegador la bloqueó. Permita las ventanas emergentes para este sitio y vuelva a pulsar Imprimir.',
   },
   errors: {
     INVALID_INPUT: 'Faltan datos de la búsqueda o no son válidos.',

@@ -469,9 +469,6 @@ export const incidentSearchStyles = [
       clip-path: inset(50%);
       white-space: nowrap;
     }
-    .print-only {
-      display: none;
-    }
     @media print {
       :host {
         font-size: 10pt;
@@ -484,14 +481,6 @@ export const incidentSearchStyles = [
       form,
       .row-button-hint {
         display: none !important;
-      }
-      .print-only {
-        display: block;
-      }
-      .print-map {
-        max-inline-size: 100%;
-        max-block-size: 9cm;
-        border: 1px solid #999;
       }
       .layout,
       .results-layout {
@@ -518,3 +507,29 @@ export const incidentSearchStyles = [
     }
   `,
 ];
+
+/**
+ * Styles of the printed canvass sheet, a document of its own (see `handlePrint`): landscape,
+ * a row per site that never splits across pages, and room to write in Outcome and Notes.
+ */
+export const canvassSheetCss = `
+  @page { size: landscape; margin: 1cm; }
+  body { font: 10pt/1.35 system-ui, sans-serif; color: #000; background: #fff; margin: 1rem; }
+  h1 { font-size: 14pt; margin: 0 0 0.5rem; }
+  dl { display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; margin: 0 0 0.5rem; }
+  dl div { display: flex; gap: 0.35rem; }
+  dt { font-weight: 600; }
+  dt::after { content: ':'; }
+  dd { margin: 0; }
+  img { max-inline-size: 100%; max-block-size: 9cm; border: 1px solid #666; }
+  table { border-collapse: collapse; inline-size: 100%; }
+  th, td { border: 1px solid #666; padding: 0.3rem 0.4rem; text-align: start; vertical-align: top; }
+  thead th { background: #eee; }
+  tbody th { font-weight: 600; }
+  tr { break-inside: avoid; }
+  .site, .cameras { white-space: pre-line; }
+  .phone { white-space: nowrap; }
+  a { color: inherit; text-decoration: none; }
+  .outcome { min-inline-size: 9rem; }
+  .notes { min-inline-size: 14rem; block-size: 3.5rem; }
+`;

@@ -12,8 +12,12 @@ import type { ContactLogAttributes } from '../../src/core/schema/registry-types.
 import type { CodedDomain } from '../../src/core/schema/schema-types.js';
 import {
   canvassRows,
+  canvassSheet,
   compassSector,
+  SHEET_COLUMNS,
   type CanvassFormat,
+  type CanvassSheet,
+  type CanvassSheetFormat,
   type ContactSummary,
 } from '../../src/core/search/canvass-rows.js';
 import { toCsv } from '../../src/core/search/csv.js';
@@ -51,7 +55,7 @@ import { fetchConfigFile } from '../shared/config-file.js';
 import { errorCodeOf } from '../shared/describe-error.js';
 import { emit } from '../shared/events.js';
 import { resolveLocale, type Locale } from '../shared/locale.js';
-import { incidentSearchStyles } from './cam-incident-search.styles.js';
+import { canvassSheetCss, incidentSearchStyles } from './cam-incident-search.styles.js';
 import {
   INCIDENT_SEARCH_MESSAGES,
   type IncidentSearchMessages,
@@ -135,6 +139,76 @@ function parseList(value: string | null): number[] | undefined {
     .filter((n) => Number.isFinite(n));
 }
 
+/** What the printed sheet says above its table. */
+interface SheetHeading {
+  readonly lang: string;
+  readonly title: string;
+  /** Label and value pairs: purpose, location, time, radius, when printed. */
+  readonly meta: readonly (readonly [string, string])[];
+  /** In what order the sites are listed. */
+  readonly order: string;
+  readonly map: { readonly src: string; readonly alt: string } | null;
+}
+
+/**
+ * Writes the canvass sheet into `doc` (an empty window's document) as a page of its own: its
+ * heading, the search it came from, the map when there is one, and one table row per site.
+ * Values go in as text nodes, so nothing a resident typed is ever read as markup.
+ */
+function writeSheetDocument(doc: Document, sheet: CanvassSheet, heading: SheetHeading): void {
+  // A fixed skeleton gives the window standards mode; everything else is added as nodes.
+  doc.open();
+  doc.write('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>');
+  doc.close();
+  const add = <K extends keyof HTMLElementTagNameMap>(
+    parent: Node,
+    tag: K,
+    text?: string,
+  ): HTMLElementTagNameMap[K] => {
+    const node = doc.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    parent.appendChild(node);
+    return node;
+  };
+  doc.documentElement.lang = heading.lang;
+  doc.title = heading.title;
+  add(doc.head, 'style', canvassSheetCss);
+  const main = add(doc.body, 'main');
+  add(main, 'h1', heading.title);
+  const meta = add(main, 'dl');
+  for (const [label, value] of heading.meta) {
+    const item = add(meta, 'div');
+    add(item, 'dt', label);
+    add(item, 'dd', value);
+  }
+  if (heading.map) {
+    const img = add(main, 'img');
+    img.src = heading.map.src;
+    img.alt = heading.map.alt;
+  }
+  add(main, 'p', heading.order);
+  const table = add(main, 'table');
+  const headRow = add(add(table, 'thead'), 'tr');
+  for (const label of sheet.header) add(headRow, 'th', label).scope = 'col';
+  const body = add(table, 'tbody');
+  const phoneColumn = SHEET_COLUMNS.indexOf('phone');
+  const siteColumn = SHEET_COLUMNS.indexOf('site');
+  for (const row of sheet.rows) {
+    const tr = add(body, 'tr');
+    row.cells.forEach((value, index) => {
+      const text = value === null || value === undefined ? '' : String(value);
+      const cell = add(tr, index === siteColumn ? 'th' : 'td');
+      if (index === siteColumn) cell.setAttribute('scope', 'row');
+      cell.className = SHEET_COLUMNS[index] ?? '';
+      if (index === phoneColumn && row.dial) {
+        add(cell, 'a', text).href = `tel:${row.dial}`;
+      } else {
+        cell.textContent = text;
+      }
+    });
+  }
+}
+
 /**
  * The officer's incident search: sign in, enter the case, place the incident and find the
  * registered cameras that may have seen it, best first; log each contact; export or print
@@ -188,7 +262,8 @@ export class CamIncidentSearch extends LitElement {
   @state() private contactFailure: unknown = null;
   @state() private mapStatus: MapStatus = 'off';
   @state() private announcement = '';
-  @state() private printShot: string | null = null;
+  /** The browser blocked the canvass sheet's window. */
+  @state() private printBlocked = false;
   @state() private configIssues: readonly string[] = [];
   /** The `config-url` file's settings once loaded; pending while it loads. */
   @state() private fileConfig: Readonly<Record<string, unknown>> | 'pending' = {};
@@ -837,10 +912,59 @@ export class CamIncidentSearch extends LitElement {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
+  /**
+   * Prints the canvass sheet, and only the sheet. The widget sits in a shadow root on a page
+   * it does not own, so printing that page cannot work reliably: styles in the shadow root
+   * reach only the widget, never the host's header and navigation, and the host's own print
+   * styles may show anything. So the sheet is built as a document of its own from the
+   * sheet's rows, in a new window, and that window is printed: the paper holds the sheet
+   * whatever the host page holds, and the officer sees it before printing. The window is
+   * opened before anything is awaited, while the click still counts as the officer's, so
+   * pop-up blockers let it through; when one blocks it anyway, the widget says how to allow it.
+   */
   private async handlePrint(): Promise<void> {
-    this.printShot = (await this.adapter?.screenshot()) ?? null;
-    await this.updateComplete;
-    globalThis.print();
+    const result = this.result;
+    if (!result) return;
+    const opened = window.open('', '_blank');
+    this.printBlocked = opened === null;
+    if (!opened) return;
+    const sheet = this.canvassSheet();
+    const shot = (await this.adapter?.screenshot()) ?? null;
+    // The officer may have closed the window while the map was being drawn.
+    if (opened.closed) return;
+    const m = this.messages;
+    writeSheetDocument(opened.document, sheet, {
+      lang: this.locale,
+      title: m.printHeading(result.input.caseNumber),
+      meta: [
+        [m.printMeta.purpose, this.domainLabel('purpose', result.input.purpose)],
+        [m.printMeta.location, this.searchedLocation],
+        [m.printMeta.time, this.formatDateTime(result.input.incidentAt)],
+        [m.printMeta.radius, this.formatDistance(result.input.radiusMeters)],
+        [m.printMeta.generated, this.formatDateTime(Date.now())],
+      ],
+      order: m.sheet.order(m.results.sort[this.sortKey]),
+      map: shot ? { src: shot, alt: m.map.label } : null,
+    });
+    opened.focus();
+    opened.print();
+  }
+
+  /** The canvass sheet of the current list: one row per site, in the list's order. */
+  private canvassSheet(): CanvassSheet {
+    const m = this.messages;
+    const format: CanvassSheetFormat = {
+      headers: m.sheet.headers,
+      visibility: (v) => m.visibility[v],
+      cameraCount: (count) => m.sheet.cameraCount(count),
+      place: (meters, bearing) =>
+        `${this.formatDistance(meters)}, ${m.results.toward(this.compass(bearing))}`,
+      domain: (field, code) => this.domainLabel(field, code),
+      date: (ms) => this.formatDate(ms),
+      footageStatus: (urgency, deadline) => this.footageText(urgency, deadline),
+    };
+    const cameras = this.result ? sortRanked(this.result.cameras, this.sortKey) : [];
+    return canvassSheet(cameras, this.latestContacts(), format);
   }
 
   /** The current result list as CSV (formula-escaped, RFC 4180), in the order shown. */
@@ -1277,17 +1401,6 @@ export class CamIncidentSearch extends LitElement {
               : nothing
           }
         </div>
-        <div class="print-only">
-          <h2>${m.printHeading(result.input.caseNumber)}</h2>
-          <p>
-            ${m.printMeta.purpose}: ${this.domainLabel('purpose', result.input.purpose)} ·
-            ${m.printMeta.location}: ${this.searchedLocation} · ${m.printMeta.time}:
-            ${this.formatDateTime(result.input.incidentAt)} · ${m.printMeta.radius}:
-            ${this.formatDistance(result.input.radiusMeters)} · ${m.printMeta.generated}:
-            ${this.formatDateTime(Date.now())}
-          </p>
-          ${this.printShot ? html`<img class="print-map" src=${this.printShot} alt=${m.map.label} />` : nothing}
-        </div>
         <div class="toolbar">
           <div>
             <h3 id="results-heading" tabindex="-1">${m.results.heading}</h3>
@@ -1322,6 +1435,9 @@ export class CamIncidentSearch extends LitElement {
             </button>
             <button type="button" @click=${this.handlePrint} ?disabled=${stale}>${m.print}</button>
           </div>
+        </div>
+        <div id="print-blocked" class="no-print" role="alert">
+          ${this.printBlocked ? html`<p class="note">${m.sheet.blocked}</p>` : nothing}
         </div>
         ${
           order.length === 0
