@@ -7,6 +7,7 @@ import axe from 'axe-core';
 import { userEvent } from 'vitest/browser';
 import { expect, vi } from 'vitest';
 import '../../widgets/registration/index.js';
+import { draftStorageKey } from '../../widgets/registration/draft-store.js';
 import type { CamRegistration } from '../../widgets/registration/index.js';
 
 export const PUBLIC_VIEW = '/arcgis/rest/services/CommunityCameras_public/FeatureServer';
@@ -23,8 +24,11 @@ export async function mount(
     properties?: Partial<CamRegistration>;
     /** The agreement version attribute; null leaves it to the config file. */
     consentVersion?: string | null;
+    /** Keep the drafts earlier widgets left in this tab (a reload); otherwise a fresh tab. */
+    keepDraft?: boolean;
   } = {},
 ): Promise<CamRegistration> {
+  if (!options.keepDraft) forgetDrafts();
   const element = document.createElement('cam-registration');
   element.setAttribute('service-url', PUBLIC_VIEW);
   element.setAttribute('geocoder-url', GEOCODER);
@@ -45,6 +49,15 @@ export async function mount(
     if (!element.shadowRoot?.querySelector('form, .frame h2')) throw new Error('not rendered');
   });
   return element;
+}
+
+/** Removes every registration draft kept in this tab's session storage. */
+export function forgetDrafts(): void {
+  const prefix = draftStorageKey('');
+  for (let i = sessionStorage.length - 1; i >= 0; i -= 1) {
+    const key = sessionStorage.key(i);
+    if (key?.startsWith(prefix)) sessionStorage.removeItem(key);
+  }
 }
 
 export function shadow(element: CamRegistration): ShadowRoot {

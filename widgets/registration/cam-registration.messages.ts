@@ -34,6 +34,10 @@ export interface RegistrationMessages {
     readonly finished: string;
   };
   readonly back: string;
+  /** Clears every step and the kept draft. */
+  readonly startOver: string;
+  /** Announced once the form is cleared. */
+  readonly cleared: string;
   readonly next: string;
   readonly loading: string;
   readonly configFailed: string;
@@ -167,6 +171,23 @@ export interface RegistrationMessages {
     readonly invalid: string;
     readonly another: string;
     readonly noChange: string;
+    /** Shown at the start: what happens to a request once sent. */
+    readonly whatHappens: string;
+    /** Added after a refusal when the resident had typed changes. */
+    readonly keptTyped: string;
+    /** Changing one camera, named by its label; only the fields filled in change. */
+    readonly oneCamera: {
+      readonly action: string;
+      readonly intro: string;
+      readonly which: string;
+      readonly whichHint: string;
+      readonly newLabel: string;
+      readonly remove: string;
+      readonly submit: string;
+      readonly acceptedDetail: string;
+      readonly noSuchCamera: string;
+      readonly sameName: string;
+    };
   };
   /** Staff mode: program staff enter a resident's paper form (or register with them). */
   readonly staff: {
@@ -227,6 +248,8 @@ export const en: RegistrationMessages = {
     finished: 'Request sent',
   },
   back: 'Back',
+  startOver: 'Start over',
+  cleared: 'The form is empty again. Nothing was sent.',
   next: 'Next',
   loading: 'Loading…',
   configFailed:
@@ -498,6 +521,23 @@ export const en: RegistrationMessages = {
     invalid: 'Some of your changes could not be accepted. Nothing was changed.',
     another: 'Make another change',
     noChange: 'No change',
+    whatHappens:
+      'We check your code and your changes after you send them, then apply them; an update to a verified registration waits for a review first. If we have your e-mail address, we e-mail you the outcome. If something is not right, everything you typed stays here so you can fix it.',
+    keptTyped: 'Everything you typed is kept: correct what is wrong and send again.',
+    oneCamera: {
+      action: 'Change one camera',
+      intro:
+        'Name the camera, then fill in only what changed about it. Your other cameras, and anything you leave blank, stay as they are.',
+      which: 'Which camera?',
+      whichHint: 'Its name as you gave it when you registered, for example Porch.',
+      newLabel: 'New name',
+      remove: 'Remove this camera from my registration',
+      submit: 'Send my camera change',
+      acceptedDetail: 'Your camera will be changed.',
+      noSuchCamera:
+        'No camera on this registration has that name. Enter it as you gave it when you registered.',
+      sameName: 'Two of your cameras have this name. Replace your list of cameras instead.',
+    },
   },
   issues: {
     REQUIRED: (label) => `Enter ${label.toLowerCase()}.`,
@@ -540,6 +580,8 @@ export const es: RegistrationMessages = {
     finished: 'Solicitud enviada',
   },
   back: 'Atrás',
+  startOver: 'Empezar de nuevo',
+  cleared: 'El formulario está vacío otra vez. No se envió nada.',
   next: 'Siguiente',
   loading: 'Cargando…',
   configFailed:
@@ -812,6 +854,23 @@ export const es: RegistrationMessages = {
     invalid: 'Algunos de sus cambios no se pudieron aceptar. No se cambió nada.',
     another: 'Hacer otro cambio',
     noChange: 'Sin cambios',
+    whatHappens:
+      'Revisamos su código y sus cambios después de que los envíe, y luego los aplicamos; un cambio a una inscripción verificada espera antes una revisión. Si tenemos su correo electrónico, le enviamos el resultado por correo. Si algo no está bien, todo lo que escribió se queda aquí para que pueda corregirlo.',
+    keptTyped: 'Todo lo que escribió se conserva: corrija lo que está mal y envíe de nuevo.',
+    oneCamera: {
+      action: 'Cambiar una cámara',
+      intro:
+        'Indique la cámara y complete solo lo que cambió. Sus otras cámaras, y lo que deje en blanco, quedan como están.',
+      which: '¿Qué cámara?',
+      whichHint: 'Su nombre tal como lo dio al inscribirse, por ejemplo Porche.',
+      newLabel: 'Nombre nuevo',
+      remove: 'Quitar esta cámara de mi inscripción',
+      submit: 'Enviar el cambio de cámara',
+      acceptedDetail: 'Su cámara será cambiada.',
+      noSuchCamera:
+        'Ninguna cámara de esta inscripción tiene ese nombre. Escríbalo como lo dio al inscribirse.',
+      sameName: 'Dos de sus cámaras tienen este nombre. Mejor reemplace su lista de cámaras.',
+    },
   },
   issues: {
     REQUIRED: (label) => `Complete «${label}».`,

@@ -45,7 +45,12 @@ function extentFromAttribute(value: string | null): Extent | undefined {
  * Residents' modes write only through the public view (create-only) and never read the registry.
  * Every setting can come from attributes/properties, from one object (`config`) or from one
  * JSON file (`config-url`) with the same names; attributes and properties win over the
- * object, which wins over the file. Language follows the nearest `lang`.
+ * object, which wins over the file. Language follows the nearest `lang`, and so do the
+ * defaults the resident has not changed (preferred language, camera names).
+ *
+ * Each step forward adds one browser-history entry (Back goes back a step; `no-history` turns
+ * this off), and a resident's draft is kept in the tab's session storage, never in local
+ * storage, until it is sent or started over (never in staff mode).
  *
  * @fires cam-registered - A registration was stored; `detail.registrationRef`.
  * @fires cam-registration-failed - Sending failed (everything typed is kept); `detail.code`.
@@ -96,6 +101,11 @@ export class CamRegistration extends LitElement {
   @property({ attribute: false }) theme?: Readonly<Record<string, string>>;
   /** Any string, per language. */
   @property({ attribute: false }) messageOverrides?: MessageOverrides;
+  /**
+   * Steps add no browser-history entries: for hosts whose router owns history. By default each
+   * step forward adds one, so the Back gesture goes back a step instead of leaving the page.
+   */
+  @property({ type: Boolean, attribute: 'no-history' }) noHistory = false;
   /** Replaces the built-in REST client (tests, hosts with their own transport). */
   @property({ attribute: false }) client?: RegistrationClient;
 
@@ -186,6 +196,10 @@ export class CamRegistration extends LitElement {
         file.theme?.['--cam-accent'] ||
         '#005ea2',
       staff: staffMode ? this.staffSettings(file, overrides) : null,
+      formKey: `${this.mode}:${serviceUrl}${this.id ? `#${this.id}` : ''}`,
+      // Staff enter forms on shared machines: nothing of a resident's may stay behind.
+      keepDraft: this.mode === 'register',
+      history: !this.noHistory,
     };
   }
 

@@ -30,6 +30,12 @@ export interface FlowSettings {
   readonly accent: string;
   /** Set in staff mode (signed-in staff, no bot checks); null for residents. */
   readonly staff: StaffSettings | null;
+  /** Names this form (mode, service, element id): its draft and history entries are its own. */
+  readonly formKey: string;
+  /** Keep the draft in the tab's session storage (residents registering; never staff). */
+  readonly keepDraft: boolean;
+  /** One history entry per step, so Back moves inside the form (off with `no-history`). */
+  readonly history: boolean;
 }
 
 /** Metres one press of a pin-moving button moves it. */

@@ -32,24 +32,37 @@ import { AddressSearch } from './address-search.js';
 import { renderCameraEditor } from './camera-editor.js';
 import { FlowBase, NUDGE_METERS } from './flow-base.js';
 import { domainChoices, radioField, selectField, textField } from './form-fields.js';
+import {
+  EMPTY_ONE_CAMERA,
+  MATCH_FIELD,
+  oneCameraIssue,
+  oneCameraPayload,
+  type OneCameraDraft,
+} from './one-camera.js';
+import type { FieldContext } from './form-fields.js';
 import { RequestRefused } from './registration-client.js';
 
 const STEPS = ['codes', 'changes', 'finished'] as const;
 type Step = (typeof STEPS)[number];
-export type ManageAction = 'update' | 'cameras' | 'reconfirm' | 'withdraw';
-const ACTIONS: readonly ManageAction[] = ['update', 'cameras', 'reconfirm', 'withdraw'];
+export type ManageAction = 'update' | 'cameras' | 'reconfirm' | 'withdraw' | 'camera';
+const ACTIONS: readonly ManageAction[] = ['update', 'cameras', 'reconfirm', 'withdraw', 'camera'];
 
 const REQUEST_TYPE: Readonly<Record<ManageAction, 'update' | 'reconfirm' | 'withdraw'>> = {
   update: 'update',
   cameras: 'update',
   reconfirm: 'reconfirm',
   withdraw: 'withdraw',
+  camera: 'update',
 };
+
+/** Actions whose changes step has fields typed by the resident. */
+const TYPED: ReadonlySet<ManageAction> = new Set(['update', 'cameras', 'camera']);
 
 /**
  * Manage mode: the registration reference and manage code, then an update of the contact
- * details, a new camera list, a re-confirmation or a withdrawal, sent as one ChangeRequests
- * row. Rendered by `<cam-registration mode="manage">`.
+ * details, a new camera list, a change to one camera (only what changed is sent), a
+ * re-confirmation or a withdrawal, sent as one ChangeRequests row. A refusal, a wrong code
+ * included, keeps everything typed. Rendered by `<cam-registration mode="manage">`.
  *
  * @fires cam-change-requested - The change request was accepted.
  */
@@ -60,6 +73,7 @@ export class ManageFlow extends FlowBase {
   @state() private action: ManageAction | '' = '';
   @state() private contact: SiteDraft = EMPTY_SITE_DRAFT;
   @state() private cameras: CameraDraft[] = [];
+  @state() private oneCamera: OneCameraDraft = EMPTY_ONE_CAMERA;
   @state() private site: { point: LonLat; address: string } | null = null;
   @state() private addressText = '';
   @state() private withdrawConfirmed = false;
@@ -109,6 +123,7 @@ export class ManageFlow extends FlowBase {
       'action',
       'contact',
       'cameras',
+      'oneCamera',
       'site',
       'withdrawConfirmed',
     ].some((key) => changed.has(key as keyof ManageFlow));
@@ -154,6 +169,15 @@ export class ManageFlow extends FlowBase {
     issues: FormIssue[];
   } {
     switch (action) {
+      case 'camera': {
+        const built = oneCameraPayload(this.oneCamera);
+        if (!built.payload) return built;
+        const checked = validateChangePayload(built.payload);
+        return {
+          payload: built.payload,
+          issues: checked.ok ? [] : checked.issues.map(oneCameraIssue),
+        };
+      }
       case 'reconfirm':
         return { payload: null, issues: [] };
       case 'withdraw':
@@ -236,7 +260,9 @@ export class ManageFlow extends FlowBase {
     } catch (error) {
       const code = errorCodeOf(error);
       if (code === ErrorCode.Forbidden) {
-        this.failure = html`<p>${m.manage.wrongCode}</p>`;
+        // Back to the codes; what was typed for the change stays for the next try.
+        this.failure = html`<p>${m.manage.wrongCode}</p>
+          ${TYPED.has(action) ? html`<p>${m.manage.keptTyped}</p>` : nothing}`;
         this.step = 'codes';
         this.issues = [];
         await this.updateComplete;
@@ -263,7 +289,8 @@ export class ManageFlow extends FlowBase {
         return;
       } else if (code === ErrorCode.InvalidInput) {
         this.failure = html`<p>${m.manage.invalid}</p>`;
-        this.issues = error instanceof RequestRefused ? [...error.issues] : [];
+        const refused = error instanceof RequestRefused ? [...error.issues] : [];
+        this.issues = action === 'camera' ? refused.map(oneCameraIssue) : refused;
       } else {
         this.failure = html`<p>${describeError(error, m.errors)}</p>
           <p>${m.review.kept}</p>
@@ -283,6 +310,7 @@ export class ManageFlow extends FlowBase {
     this.accepted = null;
     this.withdrawConfirmed = false;
     this.contact = EMPTY_SITE_DRAFT;
+    this.oneCamera = EMPTY_ONE_CAMERA;
     this.startedAt = performance.now();
     void this.goTo('codes');
   }
@@ -291,12 +319,42 @@ export class ManageFlow extends FlowBase {
     this.cameras = this.cameras.map((c, i) => (i === index ? { ...c, ...patch } : c));
   }
 
+  /** Words for an action: the first four from `actions`, the one-camera change its own. */
+  private actionText(action: ManageAction): string {
+    const m = this.settings.messages.manage;
+    return action === 'camera' ? m.oneCamera.action : m.actions[action];
+  }
+
+  /** The camera's name reads as "Which camera?", and its problems in its own words. */
+  protected override get ctx(): FieldContext {
+    const base = super.ctx;
+    const m = base.messages;
+    const which = m.manage.oneCamera.which;
+    return {
+      ...base,
+      messages: {
+        ...m,
+        fields: { ...m.fields, [MATCH_FIELD]: which },
+        issues: {
+          ...m.issues,
+          NOT_IN_DOMAIN: (label, limit) =>
+            label === which
+              ? m.manage.oneCamera.noSuchCamera
+              : m.issues.NOT_IN_DOMAIN(label, limit),
+          INVALID_FORMAT: (label, limit) =>
+            label === which ? m.manage.oneCamera.sameName : m.issues.INVALID_FORMAT(label, limit),
+        },
+      },
+    };
+  }
+
   // ---- rendering ----
 
   private renderCodes(): TemplateResult {
     const m = this.settings.messages;
     const ctx = this.ctx;
     return html`<p>${m.manage.intro}</p>
+      <p>${m.manage.whatHappens}</p>
       ${textField(ctx, {
         field: 'registration_ref',
         label: m.manage.reference,
@@ -323,7 +381,7 @@ export class ManageFlow extends FlowBase {
         field: 'request_type',
         label: m.manage.action,
         value: this.action,
-        choices: ACTIONS.map((a) => ({ code: a, label: m.manage.actions[a] })),
+        choices: ACTIONS.map((a) => ({ code: a, label: this.actionText(a) })),
         required: true,
         onChange: (value) => {
           this.action = value as ManageAction;
@@ -460,6 +518,83 @@ export class ManageFlow extends FlowBase {
       })}`;
   }
 
+  private renderOneCamera(): TemplateResult {
+    const m = this.settings.messages;
+    const one = m.manage.oneCamera;
+    const { locale } = this.settings;
+    const ctx = this.ctx;
+    const c = this.oneCamera;
+    const set = (patch: Partial<OneCameraDraft>) => {
+      this.oneCamera = { ...this.oneCamera, ...patch };
+    };
+    return html`<p>${one.intro}</p>
+      ${textField(ctx, {
+        field: MATCH_FIELD,
+        value: c.match,
+        hint: one.whichHint,
+        required: true,
+        maxlength: 100,
+        onInput: (match) => set({ match }),
+      })}
+      <div class="field">
+        <label class="option" for="cam-f-camera_remove">
+          <input
+            type="checkbox"
+            id="cam-f-camera_remove"
+            .checked=${c.remove}
+            @change=${(e: Event) => set({ remove: (e.target as HTMLInputElement).checked })}
+          />
+          <span>${one.remove}</span>
+        </label>
+      </div>
+      ${
+        c.remove
+          ? nothing
+          : html`${textField(ctx, {
+                field: 'cameras[0].label',
+                label: one.newLabel,
+                value: c.label,
+                maxlength: 100,
+                onInput: (label) => set({ label }),
+              })}
+              <div class="pair">
+                ${selectField(ctx, {
+                  field: 'cameras[0].mount',
+                  value: c.mount,
+                  placeholder: m.manage.noChange,
+                  choices: domainChoices(d.Mount, m, locale),
+                  onChange: (mount) => set({ mount }),
+                })}
+                ${selectField(ctx, {
+                  field: 'cameras[0].recording_mode',
+                  value: c.recording_mode,
+                  placeholder: m.manage.noChange,
+                  choices: domainChoices(d.RecordingMode, m, locale),
+                  onChange: (recording_mode) => set({ recording_mode }),
+                })}
+              </div>
+              <div class="pair">
+                ${textField(ctx, {
+                  field: 'cameras[0].retention_days',
+                  value: c.retention_days,
+                  type: 'number',
+                  inputmode: 'numeric',
+                  min: 0,
+                  max: 365,
+                  hint: m.hints.retention_days,
+                  onInput: (retention_days) => set({ retention_days }),
+                })}
+                ${selectField(ctx, {
+                  field: 'cameras[0].can_export',
+                  value: c.can_export,
+                  placeholder: m.manage.noChange,
+                  choices: domainChoices(d.CanExport, m, locale),
+                  onChange: (can_export) => set({ can_export }),
+                })}
+              </div>`
+      }`;
+  }
+
   private renderWithdraw(): TemplateResult {
     const m = this.settings.messages;
     const issue = this.issues.find((i) => i.field === 'withdraw_confirm');
@@ -499,6 +634,8 @@ export class ManageFlow extends FlowBase {
         return this.renderUpdate();
       case 'cameras':
         return this.renderCameraChanges();
+      case 'camera':
+        return this.renderOneCamera();
       case 'reconfirm':
         return html`<p>${m.manage.reconfirmIntro}</p>`;
       case 'withdraw':
@@ -517,7 +654,13 @@ export class ManageFlow extends FlowBase {
         ${this.renderHeader(index + 1, STEPS.length, m.steps.finished)}
         <div class="success-banner">
           <p><strong>${m.manage.accepted}</strong></p>
-          <p>${m.manage.acceptedDetail[action]}</p>
+          <p>
+            ${
+              action === 'camera'
+                ? m.manage.oneCamera.acceptedDetail
+                : m.manage.acceptedDetail[action]
+            }
+          </p>
         </div>
         <p>
           <button type="button" class="secondary" @click=${() => this.another()}>
@@ -531,16 +674,18 @@ export class ManageFlow extends FlowBase {
       this.step === 'codes'
         ? m.steps.codes
         : this.action
-          ? m.manage.actions[this.action]
+          ? this.actionText(this.action)
           : m.steps.changes;
     const submitLabel =
       this.step === 'codes'
         ? m.next
         : this.sending
           ? m.loading
-          : this.action
-            ? m.manage.submit[this.action]
-            : m.next;
+          : this.action === 'camera'
+            ? m.manage.oneCamera.submit
+            : this.action
+              ? m.manage.submit[this.action]
+              : m.next;
     return html`<form
       class="frame"
       novalidate

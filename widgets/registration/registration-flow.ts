@@ -28,6 +28,11 @@ import {
 } from '../../src/core/registration/registration-draft.js';
 import { formatPhone, normalizePhone } from '../../src/core/registration/phone-number.js';
 import {
+  followLanguage,
+  type SavedRegistration,
+  type UntouchedDefaults,
+} from '../../src/core/registration/saved-registration.js';
+import {
   buildStaffRegistrationEdits,
   isStaffChannel,
   STAFF_CHANNELS,
@@ -41,7 +46,9 @@ import { describeError, errorCodeOf } from '../shared/describe-error.js';
 import { emit } from '../shared/events.js';
 import { AddressSearch } from './address-search.js';
 import { renderCameraEditor } from './camera-editor.js';
-import { FlowBase, arrowBearing, NUDGE_METERS } from './flow-base.js';
+import { DraftController, loadDraft } from './draft-store.js';
+import { FlowBase, arrowBearing, NUDGE_METERS, type FlowSettings } from './flow-base.js';
+import { FormHistory } from './form-history.js';
 import {
   domainChoices,
   domainLabel,
@@ -63,6 +70,8 @@ declare global {
 
 const STEPS = ['about', 'site', 'cameras', 'review', 'done'] as const;
 type Step = (typeof STEPS)[number];
+/** Steps a kept draft can be on (a sent registration keeps nothing). */
+const DRAFT_STEPS = STEPS.filter((step): step is Exclude<Step, 'done'> => step !== 'done');
 
 /** The codes of one registration attempt, made once and kept across retries. */
 interface Attempt {
@@ -121,6 +130,24 @@ export class RegistrationFlow extends FlowBase {
   @state() private letterNote = '';
 
   private attempt: Attempt | undefined;
+  /** Defaults the resident has not changed: they follow the page's language. */
+  private untouched: UntouchedDefaults = { preferredLanguage: true, cameraLabels: {} };
+
+  private readonly draft = new DraftController(this, {
+    formKey: () => (this.settings.keepDraft ? this.settings.formKey : null),
+    snapshot: () => this.snapshot(),
+  });
+
+  private readonly formHistory = new FormHistory(this, {
+    steps: STEPS,
+    formKey: () => this.settings.formKey,
+    enabled: () => this.settings.history,
+    current: () => this.step,
+    // The confirmation stays put: a stray Back must not hide the codes shown once.
+    show: (step) => {
+      if (this.step !== 'done') void this.goTo(step, false);
+    },
+  });
 
   private readonly address = new AddressSearch(this, {
     client: () => this.settings.client,
@@ -160,21 +187,67 @@ export class RegistrationFlow extends FlowBase {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.cameras.length === 0) {
-      this.cameras = [
-        newCameraDraft(
-          toGlobalId(crypto.randomUUID()),
-          this.settings.messages.cameras.defaultLabel(1),
-        ),
-      ];
+      const saved = this.settings.keepDraft ? loadDraft(this.settings.formKey, DRAFT_STEPS) : null;
+      if (saved) {
+        this.restore(saved);
+      } else {
+        const key = toGlobalId(crypto.randomUUID());
+        this.cameras = [newCameraDraft(key, this.settings.messages.cameras.defaultLabel(1))];
+        this.untouched = { preferredLanguage: true, cameraLabels: { [key]: 1 } };
+        this.site = { ...this.site, preferred_language: this.settings.locale };
+        this.draft.markPristine();
+      }
     }
     if (this.site.preferred_language === '') {
       this.site = { ...this.site, preferred_language: this.settings.locale };
     }
+    this.formHistory.sync();
+  }
+
+  /** A kept draft brought back after a reload, with untouched defaults in today's language. */
+  private restore(saved: SavedRegistration<Exclude<Step, 'done'>>): void {
+    this.step = saved.step;
+    this.location = saved.location;
+    this.geocoded = saved.geocoded;
+    this.aimIndex = saved.aimIndex;
+    this.untouched = saved.untouched;
+    const followed = followLanguage(
+      saved,
+      this.settings.locale,
+      this.settings.messages.cameras.defaultLabel,
+    );
+    this.site = followed.site;
+    this.cameras = [...followed.cameras];
+  }
+
+  /** What a reload should bring back; nothing once the registration is sent. */
+  private snapshot(): SavedRegistration | null {
+    if (this.step === 'done' || this.cameras.length === 0) return null;
+    return {
+      step: this.step,
+      site: this.site,
+      location: this.location,
+      geocoded: this.geocoded,
+      cameras: this.cameras,
+      aimIndex: this.aimIndex,
+      untouched: this.untouched,
+    };
   }
 
   /** Problems the resident has fixed disappear as they type; new ones wait for Next. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    const before = changed.get('settings') as FlowSettings | undefined;
+    if (before && before.locale !== this.settings.locale) {
+      // The page's language changed: defaults the resident has not touched follow it.
+      const followed = followLanguage(
+        { site: this.site, cameras: this.cameras, untouched: this.untouched },
+        this.settings.locale,
+        this.settings.messages.cameras.defaultLabel,
+      );
+      this.site = followed.site;
+      if (followed.cameras !== this.cameras) this.cameras = [...followed.cameras];
+    }
     const edited = ['site', 'location', 'cameras', 'consent', 'entry'].some((key) =>
       changed.has(key as keyof RegistrationFlow),
     );
@@ -226,10 +299,18 @@ export class RegistrationFlow extends FlowBase {
   }
 
   private updateSite(patch: Partial<SiteDraft>): void {
+    if ('preferred_language' in patch) {
+      this.untouched = { ...this.untouched, preferredLanguage: false };
+    }
     this.site = { ...this.site, ...patch };
   }
 
   private updateCamera(index: number, patch: Partial<CameraDraft>): void {
+    const key = this.cameras[index]?.key;
+    if ('label' in patch && key !== undefined && key in this.untouched.cameraLabels) {
+      const { [key]: _typed, ...rest } = this.untouched.cameraLabels;
+      this.untouched = { ...this.untouched, cameraLabels: rest };
+    }
     this.cameras = this.cameras.map((camera, i) =>
       i === index ? { ...camera, ...patch } : camera,
     );
@@ -245,8 +326,14 @@ export class RegistrationFlow extends FlowBase {
 
   private async addCamera(): Promise<void> {
     const m = this.settings.messages.cameras;
-    const label = m.defaultLabel(this.cameras.length + 1);
-    this.cameras = [...this.cameras, newCameraDraft(toGlobalId(crypto.randomUUID()), label)];
+    const n = this.cameras.length + 1;
+    const label = m.defaultLabel(n);
+    const key = toGlobalId(crypto.randomUUID());
+    this.untouched = {
+      ...this.untouched,
+      cameraLabels: { ...this.untouched.cameraLabels, [key]: n },
+    };
+    this.cameras = [...this.cameras, newCameraDraft(key, label)];
     this.aimIndex = this.cameras.length - 1;
     this.announcement = m.added(label);
     await this.updateComplete;
@@ -265,8 +352,11 @@ export class RegistrationFlow extends FlowBase {
     this.focusField(`cameras[${Math.max(0, index - 1)}].label`);
   }
 
-  private async goTo(step: Step): Promise<void> {
+  /** Shows a step; `record` false when history itself moved there (Back, Forward). */
+  private async goTo(step: Step, record = true): Promise<void> {
+    const from = this.step;
     this.step = step;
+    if (record) this.formHistory.moved(from, step);
     this.issues = [];
     this.failure = null;
     await this.focusHeading();
@@ -395,14 +485,20 @@ export class RegistrationFlow extends FlowBase {
     this.location = null;
     this.geocoded = null;
     this.consent = false;
-    this.cameras = [
-      newCameraDraft(
-        toGlobalId(crypto.randomUUID()),
-        this.settings.messages.cameras.defaultLabel(1),
-      ),
-    ];
+    const key = toGlobalId(crypto.randomUUID());
+    this.cameras = [newCameraDraft(key, this.settings.messages.cameras.defaultLabel(1))];
+    this.untouched = { preferredLanguage: true, cameraLabels: { [key]: 1 } };
+    this.aimIndex = 0;
     this.startedAt = performance.now();
     void this.goTo('about');
+    this.draft.markPristine();
+  }
+
+  /** "Start over" on a step: everything typed goes, the kept draft too. */
+  private handleStartOver(): void {
+    this.startOver();
+    this.issues = [];
+    this.announcement = this.settings.messages.cleared;
   }
 
   private handleMapKeys(event: KeyboardEvent): void {
@@ -986,6 +1082,15 @@ export class RegistrationFlow extends FlowBase {
           ${this.step === 'review' ? (this.sending ? m.review.sending : m.review.submit) : m.next}
         </button>
       </div>
+      ${
+        this.settings.keepDraft && this.draft.changed
+          ? html`<p class="start-over">
+              <button type="button" class="link" @click=${() => this.handleStartOver()}>
+                ${m.startOver}
+              </button>
+            </p>`
+          : nothing
+      }
       ${this.renderAnnouncement()}
     </form>`;
   }
