@@ -19,7 +19,7 @@ declare module 'vitest' {
 }
 
 const SEED = 0x5eed_2026;
-const KILLS = 25;
+const KILLS = 12;
 const CLIENTS = 4;
 /** A kill lands this long (ms, at random) after the restarted server acknowledged its first registration. */
 const KILL_AFTER_MS: readonly [number, number] = [0, 400];
